@@ -1,0 +1,482 @@
+"""The tracker's data: declaration -> clause -> instrument (and milestones) -> dated status.
+
+Status history is append-only: the current status of anything is the latest *published*
+assessment, and every report can be reproduced "as at" a past date because each query takes
+an `at` date and only looks at what was both true (`as_of`) and known (`published_at`) then.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Part(models.TextChoices):
+    PREAMBLE = "preamble", "Preamble"
+    OPERATIVE = "operative", "Operative"
+
+
+class VerbClass(models.TextChoices):
+    ADOPTS = "adopts", "Adopts / approves"
+    COMMITMENT = "commitment", "Continuing commitment"
+    WELCOMES = "welcomes", "Welcomes / notes"
+    DECLARATORY = "declaratory", "Declaratory"
+    UNKNOWN = "unknown", "Unclassified"
+
+
+class Relation(models.TextChoices):
+    ADOPTS = "adopts", "adopts"
+    APPROVES = "approves", "approves"
+    WELCOMES = "welcomes", "welcomes"
+    NOTES = "notes", "notes"
+    REAFFIRMS = "reaffirms", "reaffirms"
+    ENCOURAGES = "encourages", "encourages"
+    LOOKS_FORWARD = "looks_forward", "looks forward to"
+    CITES = "cites", "cites"
+
+
+class Kind(models.TextChoices):
+    CONCEPT_PAPER = "concept_paper", "Concept paper"
+    GUIDELINES = "guidelines", "Guidelines"
+    ROADMAP = "roadmap", "Roadmap"
+    SOP = "sop", "Standard operating procedure"
+    TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
+    RULES_OF_PROCEDURE = "rules_of_procedure", "Rules of procedure"
+    PROTOCOL = "protocol", "Protocol"
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    DECLARATION = "declaration", "Declaration"
+    AGREEMENT = "agreement", "Treaty, convention or agreement"
+    PLAN = "plan", "Plan or strategy"
+    EXERCISE = "exercise", "Exercise"
+    CONFERENCE = "conference", "Conference"
+    NETWORK = "network", "Network"
+    PROGRAMME = "programme", "Programme"
+    MECHANISM = "mechanism", "Mechanism"
+    COMMITMENT = "commitment", "Commitment"
+    MILESTONE = "milestone", "Milestone"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    ONGOING = "ongoing", "Ongoing"
+    DELAYED = "delayed", "Delayed"
+    ON_HOLD = "on_hold", "On hold"
+    DISCONTINUED = "discontinued", "Discontinued"
+    NO_INFORMATION = "no_information", "No information"
+
+
+# Statuses after which an instrument is no longer expected to move.
+CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
+
+
+# Applies to a queryset annotated by `with_current_status()`. Never assessed counts as open;
+# the explicit IS NULL test is needed because NOT IN over NULL is unknown in SQL.
+OPEN = Q(current_status__isnull=True) | ~Q(current_status__in=CLOSED_STATUSES)
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+
+
+class PartyGroup(models.TextChoices):
+    ASEAN = "asean", "ASEAN Member State"
+    PLUS = "plus", "ADMM-Plus country"
+    OBSERVER = "observer", "Observer"
+    REGIONAL = "regional", "Regional"
+
+
+class EvidenceKind(models.TextChoices):
+    OFFICIAL_RECORD = "official_record", "Official record"
+    MEETING_REPORT = "meeting_report", "Meeting report"
+    PRESS_RELEASE = "press_release", "Press release"
+    MEDIA = "media", "Media"
+    OTHER = "other", "Other"
+
+
+def _choices_check(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def end_of_day(day):
+    """The last instant of `day` in UTC: what was known "on" a date includes that whole day."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+
+
+class Party(models.Model):
+    code = models.CharField(
+        max_length=8, unique=True, help_text="Short code, ISO 3166 alpha-3 for a country (MYS)."
+    )
+    name = models.CharField(max_length=100, unique=True)
+    group = models.CharField(max_length=16, choices=PartyGroup.choices)
+    member_since = models.DateField(
+        null=True, blank=True, help_text="When the party joined its group, if that matters."
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="parties",
+        help_text="Country editors who may report for this party.",
+    )
+    history = HistoricalRecords(m2m_fields=[editors])
+
+    class Meta:
+        ordering = ["group", "name"]
+        verbose_name_plural = "parties"
+        constraints = [_choices_check("group", PartyGroup, "party_group_valid")]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Declaration(models.Model):
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable identifier, e.g. admm-2025-kuala-lumpur."
+    )
+    title = models.CharField(max_length=300)
+    body = models.CharField(
+        max_length=60, help_text="The adopting body: ADMM, ADMM-Plus, ASEAN Summit, ..."
+    )
+    meeting = models.CharField(max_length=100, blank=True, help_text="e.g. 19th ADMM")
+    place = models.CharField(max_length=120, blank=True)
+    adopted_on = models.DateField()
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the text is published."
+    )
+    language = models.CharField(max_length=8, default="en")
+    text = models.TextField(blank=True, help_text="The full original text as imported.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["text", "updated_at"])
+
+    class Meta:
+        ordering = ["-adopted_on", "title"]
+        indexes = [
+            # The dashboard and the API list declarations newest first.
+            models.Index(fields=["-adopted_on"], name="declaration_adopted_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:declarations_declaration_change", args=[self.pk])
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def _latest_published(self, at):
+        """Published assessments of the outer instrument that were true and known on `at`.
+
+        The region-wide assessment (no party) wins over a country's; then the latest `as_of`,
+        then the latest publication.
+        """
+        entries = ImplementationStatus.objects.filter(
+            instrument=OuterRef("pk"), review_state=ReviewState.PUBLISHED
+        )
+        if at is not None:
+            entries = entries.filter(as_of__lte=at, published_at__lte=end_of_day(at))
+        region_first = Case(When(party__isnull=True, then=Value(0)), default=Value(1))
+        return entries.order_by(region_first, "-as_of", "-published_at", "-pk")
+
+    def with_current_status(self, at=None):
+        """Annotate `current_status`, `current_progress`, `current_as_of`, `last_published_at`.
+
+        Business rule: an instrument's current status is its latest published assessment on
+        or before `at` (today when None) for the region as a whole, or, when nothing has been
+        published for the region, the latest published assessment for any party. An
+        instrument with no such assessment has `current_status` None ("no information").
+        """
+        latest = self._latest_published(at)
+        return self.annotate(
+            current_status=Subquery(latest.values("status")[:1]),
+            current_progress=Subquery(latest.values("progress")[:1]),
+            current_as_of=Subquery(latest.values("as_of")[:1]),
+            last_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+
+    def tracked(self):
+        """Instruments with work to follow: cited by a trackable clause, or a milestone."""
+        return self.filter(
+            Exists(Reference.objects.filter(instrument=OuterRef("pk"), clause__trackable=True))
+            | Q(parent__isnull=False)
+        )
+
+    def overdue(self, at=None):
+        """Overdue = due date before `at`, not completed by `at`, and the current status as of
+        `at` is not completed or discontinued."""
+        at = at or timezone.localdate()
+        return (
+            self.with_current_status(at=at)
+            .filter(due_on__lt=at)
+            .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=at))
+            .filter(OPEN)
+        )
+
+    def stale(self, days=None, at=None):
+        """Stale = tracked, not closed, and no published assessment with `as_of` in the `days`
+        before `at` (never assessed counts as stale)."""
+        at = at or timezone.localdate()
+        days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
+        cutoff = at - datetime.timedelta(days=days)
+        return (
+            self.tracked()
+            .with_current_status(at=at)
+            .filter(Q(current_as_of__isnull=True) | Q(current_as_of__lt=cutoff))
+            .filter(OPEN)
+        )
+
+
+class Instrument(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(
+        max_length=20, blank=True, help_text="The instrument's own acronym (ADSARX), not SOP/TOR."
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="For a milestone or a yearly edition: the instrument it belongs to.",
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="Planned date.")
+    completed_on = models.DateField(null=True, blank=True, help_text="Actual completion date.")
+    lead_parties = models.ManyToManyField(Party, blank=True, related_name="led_instruments")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="instruments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[lead_parties, themes], excluded_fields=["updated_at"])
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            _choices_check("kind", Kind, "instrument_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="instrument_not_own_parent"),
+        ]
+        indexes = [
+            # Importer: find an existing instrument by its acronym.
+            models.Index(fields=["acronym"], name="instrument_acronym_idx"),
+            # Overdue lists: due date passed and not completed.
+            models.Index(fields=["due_on", "completed_on"], name="instrument_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:declarations_instrument_change", args=[self.pk])
+
+
+class Clause(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="clauses")
+    part = models.CharField(max_length=10, choices=Part.choices)
+    number = models.PositiveSmallIntegerField(help_text="Position within its part, from 1.")
+    lead_word = models.CharField(max_length=60, help_text="The lead word as written.")
+    lead_verb = models.CharField(
+        max_length=60, help_text="The lead word normalised: typos fixed, upper case."
+    )
+    verb_class = models.CharField(max_length=12, choices=VerbClass.choices)
+    text = models.TextField()
+    trackable = models.BooleanField(
+        default=False, help_text="Whether the clause creates work to follow up."
+    )
+    instruments = models.ManyToManyField(Instrument, through="Reference", related_name="clauses")
+    history = HistoricalRecords()
+
+    class Meta:
+        # "-part" puts "preamble" before "operative".
+        ordering = ["declaration", "-part", "number"]
+        constraints = [
+            _choices_check("part", Part, "clause_part_valid"),
+            _choices_check("verb_class", VerbClass, "clause_verb_class_valid"),
+            models.UniqueConstraint(
+                fields=["declaration", "part", "number"], name="clause_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration.slug} {self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"{'pre' if self.part == Part.PREAMBLE else 'op'}-{self.number}"
+
+
+class Reference(models.Model):
+    """A clause's mention of an instrument, with what the clause does to it."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="references")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="references")
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clause", "instrument"]
+        constraints = [
+            _choices_check("relation", Relation, "reference_relation_valid"),
+            models.UniqueConstraint(
+                fields=["clause", "instrument", "relation"], name="reference_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.clause} {self.get_relation_display()} {self.instrument}"
+
+
+class ImplementationStatusQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def known_at(self, at):
+        """Published entries that were true (`as_of`) and known (`published_at`) on `at`."""
+        return self.published().filter(as_of__lte=at, published_at__lte=end_of_day(at))
+
+    def latest_per_party(self, at=None):
+        """The current entry for each (instrument, party) pair, region included, as of `at`."""
+        base = self.known_at(at) if at is not None else self.published()
+        newest = base.filter(instrument=OuterRef("instrument")).order_by(
+            "-as_of", "-published_at", "-pk"
+        )
+        return base.filter(
+            Q(party__isnull=True, pk=Subquery(newest.filter(party__isnull=True).values("pk")[:1]))
+            | Q(
+                party__isnull=False,
+                pk=Subquery(newest.filter(party=OuterRef("party")).values("pk")[:1]),
+            )
+        )
+
+
+class ImplementationStatus(models.Model):
+    """One dated assessment of an instrument, for one party or for the region (no party).
+
+    Rows are never overwritten once published: a correction is a new entry.
+    """
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="statuses")
+    party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statuses",
+        help_text="Leave empty for the region as a whole.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Per cent complete, 0 to 100, if it can be measured."
+    )
+    as_of = models.DateField(help_text="The date this assessment describes.")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_statuses",
+        editable=False,
+    )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_statuses",
+        editable=False,
+    )
+    review_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ImplementationStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-recorded_at", "-pk"]
+        verbose_name = "implementation status"
+        verbose_name_plural = "implementation statuses"
+        permissions = [("review_implementationstatus", "Can publish or reject status entries")]
+        constraints = [
+            _choices_check("status", Status, "status_value_valid"),
+            _choices_check("review_state", ReviewState, "status_review_state_valid"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="status_progress_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review_state=ReviewState.PUBLISHED) | Q(published_at__isnull=False),
+                name="status_published_has_time",
+            ),
+        ]
+        indexes = [
+            # Current status: latest published entry per instrument (and party), as of a date.
+            models.Index(
+                "instrument",
+                "party",
+                F("as_of").desc(),
+                F("published_at").desc(),
+                name="status_latest_idx",
+                condition=Q(review_state="published"),
+            ),
+            # Incremental sync and feeds: published entries in publication order.
+            models.Index(
+                fields=["published_at", "id"],
+                name="status_published_idx",
+                condition=Q(review_state="published"),
+            ),
+            # Review queue: entries waiting for a reviewer.
+            models.Index(fields=["review_state", "recorded_at"], name="status_review_idx"),
+        ]
+
+    def __str__(self):
+        who = self.party.code if self.party_id else "region"
+        return f"{self.instrument} / {who}: {self.get_status_display()} as of {self.as_of}"
+
+
+class Evidence(models.Model):
+    status = models.ForeignKey(
+        ImplementationStatus, on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
+
+    class Meta:
+        ordering = ["status", "pk"]
+        verbose_name_plural = "evidence"
+        constraints = [_choices_check("kind", EvidenceKind, "evidence_kind_valid")]
+
+    def __str__(self):
+        return self.title
