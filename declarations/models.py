@@ -6,6 +6,8 @@ an `at` date and only looks at what was both true (`as_of`) and known (`publishe
 """
 
 import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -228,25 +230,25 @@ class InstrumentQuerySet(models.QuerySet):
         """Overdue = due date before `at`, not completed by `at`, and the current status as of
         `at` is not completed or discontinued."""
         at = at or timezone.localdate()
-        return (
-            self.with_current_status(at=at)
-            .filter(due_on__lt=at)
-            .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=at))
-            .filter(OPEN)
-        )
+        return self.with_current_status(at=at).filter(overdue_condition(at))
 
     def stale(self, days=None, at=None):
         """Stale = tracked, not closed, and no published assessment with `as_of` in the `days`
         before `at` (never assessed counts as stale)."""
         at = at or timezone.localdate()
-        days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
-        cutoff = at - datetime.timedelta(days=days)
-        return (
-            self.tracked()
-            .with_current_status(at=at)
-            .filter(Q(current_as_of__isnull=True) | Q(current_as_of__lt=cutoff))
-            .filter(OPEN)
-        )
+        return self.tracked().with_current_status(at=at).filter(stale_condition(at, days))
+
+
+def overdue_condition(at):
+    """The overdue rule as a filter on a queryset annotated by `with_current_status(at)`."""
+    return Q(due_on__lt=at) & (Q(completed_on__isnull=True) | Q(completed_on__gt=at)) & OPEN
+
+
+def stale_condition(at, days=None):
+    """The stale rule (less `tracked()`) on a queryset annotated by `with_current_status(at)`."""
+    days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
+    cutoff = at - datetime.timedelta(days=days)
+    return (Q(current_as_of__isnull=True) | Q(current_as_of__lt=cutoff)) & OPEN
 
 
 class Instrument(models.Model):
@@ -480,3 +482,52 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ApiToken(models.Model):
+    """A revocable API key. Only a SHA-256 hash of the key is stored; the key itself is shown
+    once, when an administrator creates it. The first characters are kept in clear as a
+    lookup prefix so authentication reads one row by index."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'Think-tank dashboard'."
+    )
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty means no expiry.")
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key):
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name, expires_at=None):
+        """Create a token; returns (token, key). The key is not stored and cannot be shown again."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[: cls.PREFIX_LENGTH],
+            key_hash=cls.hash_key(key),
+            expires_at=expires_at,
+        )
+        return token, key
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -8,4 +8,5 @@ admin.site.index_title = "Declarations and implementation"
 urlpatterns = [
     path("", include("declarations.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("declarations.api")),
 ]

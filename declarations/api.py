@@ -1,0 +1,3 @@
+"""The REST API, mounted at /api/v1/."""
+
+urlpatterns = []

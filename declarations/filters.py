@@ -1,0 +1,180 @@
+"""FilterSets shared by the reports and the API, so both answer the same question the same way.
+
+Every set that shows status takes `as_of`: the queryset is then annotated with the status
+known on that date before any other filter runs.
+"""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import (
+    Clause,
+    Declaration,
+    ImplementationStatus,
+    Instrument,
+    Kind,
+    Part,
+    Party,
+    Reference,
+    Status,
+    VerbClass,
+    overdue_condition,
+    stale_condition,
+)
+
+NO_INFORMATION = "none"
+
+
+def search_instruments(queryset, text):
+    """Instruments whose name or acronym, or a citing clause's text, contains `text`."""
+    return queryset.filter(
+        Q(name__icontains=text)
+        | Q(acronym__iexact=text)
+        | Exists(Reference.objects.filter(instrument=OuterRef("pk"), clause__text__icontains=text))
+    )
+
+
+class AsOfFilterSet(filters.FilterSet):
+    as_of = filters.DateFilter(method="keep", label="As of (YYYY-MM-DD)")
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, before the other filters
+
+    @property
+    def at(self):
+        """The as-of date asked for, or today."""
+        data = getattr(self.form, "cleaned_data", {})
+        return data.get("as_of") or timezone.localdate()
+
+
+class InstrumentFilter(AsOfFilterSet):
+    declaration = filters.CharFilter(method="filter_declaration", label="Declaration slug")
+    kind = filters.MultipleChoiceFilter(choices=Kind.choices)
+    theme = filters.CharFilter(field_name="themes__slug", label="Theme slug")
+    party = filters.CharFilter(method="filter_party", label="Party code (lead or reporting)")
+    status = filters.MultipleChoiceFilter(
+        choices=[*Status.choices, (NO_INFORMATION, "No information")],
+        method="filter_status",
+        label="Current status",
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue")
+    stale = filters.BooleanFilter(method="filter_stale")
+    tracked = filters.BooleanFilter(method="filter_tracked")
+    parent = filters.CharFilter(field_name="parent__slug", label="Parent instrument slug")
+    q = filters.CharFilter(method="filter_search", label="Search")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Instrument
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset.with_current_status(at=self.at))
+
+    def filter_declaration(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Reference.objects.filter(instrument=OuterRef("pk"), clause__declaration__slug=value)
+            )
+        )
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(
+            Q(lead_parties__code=value)
+            | Exists(
+                ImplementationStatus.objects.published().filter(
+                    instrument=OuterRef("pk"), party__code=value
+                )
+            )
+        ).distinct()
+
+    def filter_status(self, queryset, name, values):
+        condition = Q(current_status__in=[v for v in values if v != NO_INFORMATION])
+        if NO_INFORMATION in values:
+            condition |= Q(current_status__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_condition(self.at)
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_stale(self, queryset, name, value):
+        if not value:
+            return queryset.exclude(pk__in=Instrument.objects.stale(at=self.at).values("pk"))
+        return queryset.tracked().filter(stale_condition(self.at))
+
+    def filter_tracked(self, queryset, name, value):
+        tracked = Instrument.objects.tracked().values("pk")
+        return queryset.filter(pk__in=tracked) if value else queryset.exclude(pk__in=tracked)
+
+    def filter_search(self, queryset, name, value):
+        return search_instruments(queryset, value)
+
+
+class ClauseFilter(filters.FilterSet):
+    declaration = filters.CharFilter(field_name="declaration__slug", label="Declaration slug")
+    part = filters.ChoiceFilter(choices=Part.choices)
+    lead_verb = filters.CharFilter(field_name="lead_verb", lookup_expr="iexact")
+    verb_class = filters.MultipleChoiceFilter(choices=VerbClass.choices)
+    trackable = filters.BooleanFilter()
+    instrument = filters.CharFilter(field_name="instruments__slug", label="Instrument slug")
+    q = filters.CharFilter(field_name="text", lookup_expr="icontains", label="Search")
+
+    class Meta:
+        model = Clause
+        fields = []
+
+
+class DeclarationFilter(filters.FilterSet):
+    body = filters.CharFilter(lookup_expr="iexact")
+    year = filters.NumberFilter(field_name="adopted_on__year")
+    q = filters.CharFilter(method="filter_search", label="Search")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Declaration
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(meeting__icontains=value))
+
+
+class StatusFilter(filters.FilterSet):
+    """Filters published status entries; `as_of` keeps what was true and known on that date."""
+
+    instrument = filters.CharFilter(field_name="instrument__slug", label="Instrument slug")
+    declaration = filters.CharFilter(method="filter_declaration", label="Declaration slug")
+    party = filters.CharFilter(method="filter_party", label="Party code, or 'region'")
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    as_of = filters.DateFilter(method="filter_as_of", label="Known on (YYYY-MM-DD)")
+    updated_since = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+
+    class Meta:
+        model = ImplementationStatus
+        fields = []
+
+    def filter_declaration(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Reference.objects.filter(
+                    instrument=OuterRef("instrument"), clause__declaration__slug=value
+                )
+            )
+        )
+
+    def filter_party(self, queryset, name, value):
+        if value.lower() == "region":
+            return queryset.filter(party__isnull=True)
+        return queryset.filter(party__code=value)
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.known_at(value)
+
+
+class PartyFilter(filters.FilterSet):
+    group = filters.CharFilter()
+
+    class Meta:
+        model = Party
+        fields = []
