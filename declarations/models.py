@@ -10,7 +10,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -465,6 +466,129 @@ class ImplementationStatus(models.Model):
     def __str__(self):
         who = self.party.code if self.party_id else "region"
         return f"{self.instrument} / {who}: {self.get_status_display()} as of {self.as_of}"
+
+
+def can_review(user):
+    """Editors and administrators publish and reject entries, for any party."""
+    return user.is_active and user.has_perm("declarations.review_implementationstatus")
+
+
+def reportable_parties(user):
+    """The parties `user` may record status for; reviewers may also report for the region."""
+    if can_review(user):
+        return Party.objects.all()
+    if user.is_active and user.has_perm("declarations.add_implementationstatus"):
+        return Party.objects.filter(editors=user)
+    return Party.objects.none()
+
+
+def can_report_for(user, party):
+    """Whether `user` may record an entry for `party` (None = the region as a whole)."""
+    if party is None:
+        return can_review(user)
+    return reportable_parties(user).filter(pk=party.pk).exists()
+
+
+def check_as_of(as_of, today=None):
+    today = today or timezone.localdate()
+    limit = today + datetime.timedelta(days=settings.TRACKER_MAX_FUTURE_DAYS)
+    if as_of > limit:
+        raise ValidationError(
+            {
+                "as_of": f"The as-of date {as_of.isoformat()} is in the future (latest allowed: "
+                f"{limit.isoformat()})."
+            }
+        )
+
+
+@transaction.atomic
+def record_status(
+    *,
+    instrument,
+    party,
+    status,
+    as_of,
+    by,
+    progress=None,
+    note="",
+    evidence=(),
+    submit=False,
+    publish=False,
+):
+    """Record one assessment, the one write path shared by the admin, imports and the API.
+
+    Rules: the recorder must be allowed to report for the party (country editors only for
+    their own parties, reviewers for any party and for the region). A country editor's entry
+    is a draft, or submitted for review when `submit`; only a reviewer may `publish` at once.
+    `evidence` is an iterable of dicts with title, url and kind.
+    """
+    if not can_report_for(by, party):
+        who = party.name if party else "the region as a whole"
+        raise PermissionDenied(f"{by.get_username()} may not record status for {who}.")
+    if publish and not can_review(by):
+        raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
+    check_as_of(as_of)
+    entry = ImplementationStatus(
+        instrument=instrument,
+        party=party,
+        status=status,
+        progress=progress,
+        as_of=as_of,
+        note=note,
+        recorded_by=by,
+    )
+    if publish:
+        entry.review_state = ReviewState.PUBLISHED
+        entry.published_at = timezone.now()
+        entry.reviewed_by = by
+    elif submit:
+        entry.review_state = ReviewState.SUBMITTED
+    entry.full_clean()
+    entry.save()
+    for item in evidence:
+        link = Evidence(status=entry, **item)
+        link.full_clean(exclude=["status"])
+        link.save()
+    return entry
+
+
+@transaction.atomic
+def submit_status(entry, *, by):
+    """A draft goes to the review queue; only its author or a reviewer may send it."""
+    if entry.review_state != ReviewState.DRAFT:
+        state = entry.get_review_state_display().lower()
+        raise ValidationError(f"Only a draft can be submitted; this entry is {state}.")
+    if not (entry.recorded_by_id == by.pk or can_review(by)):
+        raise PermissionDenied("Only the author or a reviewer may submit this entry.")
+    entry.review_state = ReviewState.SUBMITTED
+    entry.version = F("version") + 1
+    entry.save(update_fields=["review_state", "version"])
+    entry.refresh_from_db(fields=["version"])
+    return entry
+
+
+@transaction.atomic
+def review_status(entry, *, by, publish, comment=""):
+    """Publish or reject a submitted (or draft) entry. Published entries are final."""
+    if not can_review(by):
+        raise PermissionDenied(f"{by.get_username()} may not review status entries.")
+    if entry.review_state in (ReviewState.PUBLISHED, ReviewState.REJECTED):
+        raise ValidationError(
+            f"This entry is already {entry.get_review_state_display().lower()}; "
+            "record a new entry to correct it."
+        )
+    if not publish and not comment.strip():
+        raise ValidationError({"review_comment": "Say why the entry is rejected."})
+    entry.review_state = ReviewState.PUBLISHED if publish else ReviewState.REJECTED
+    entry.published_at = timezone.now() if publish else None
+    entry.reviewed_by = by
+    entry.review_comment = comment
+    entry.version = F("version") + 1
+    entry.save(
+        update_fields=["review_state", "published_at", "reviewed_by", "review_comment", "version"]
+    )
+    entry.refresh_from_db(fields=["version"])
+    return entry
 
 
 class Evidence(models.Model):

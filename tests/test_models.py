@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from declarations.models import (
@@ -14,6 +15,9 @@ from declarations.models import (
     ReviewState,
     Status,
     VerbClass,
+    record_status,
+    review_status,
+    submit_status,
 )
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 
@@ -235,3 +239,76 @@ class TestOverdueAndStale:
         make_status(untracked, as_of=D(2025, 1, 1))
         stale = set(Instrument.objects.stale(days=180, at=D(2026, 6, 1)))
         assert stale == {old, never}
+
+
+class TestRecordingStatus:
+    def record(self, by, party, **fields):
+        fields = {"status": Status.IN_PROGRESS, "as_of": D(2026, 1, 1)} | fields
+        instrument = fields.pop("instrument", None) or make_instrument()
+        return record_status(instrument=instrument, party=party, by=by, **fields)
+
+    def test_a_country_editor_records_a_draft_for_their_party(self, malaysia_editor, malaysia):
+        entry = self.record(
+            malaysia_editor,
+            malaysia,
+            evidence=[
+                {
+                    "title": "Meeting report",
+                    "url": "https://example.org/r",
+                    "kind": "meeting_report",
+                }
+            ],
+        )
+        assert entry.review_state == ReviewState.DRAFT
+        assert entry.recorded_by == malaysia_editor
+        assert entry.evidence.get().title == "Meeting report"
+
+    def test_a_country_editor_cannot_record_for_another_party(self, malaysia_editor, philippines):
+        with pytest.raises(PermissionDenied, match="may not record status for Philippines"):
+            self.record(malaysia_editor, philippines)
+        assert not ImplementationStatus.objects.exists()
+
+    def test_a_country_editor_cannot_record_for_the_region_or_publish(
+        self, malaysia_editor, malaysia
+    ):
+        with pytest.raises(PermissionDenied):
+            self.record(malaysia_editor, None)
+        with pytest.raises(PermissionDenied, match="may not publish"):
+            self.record(malaysia_editor, malaysia, publish=True)
+
+    def test_an_editor_publishes_directly_for_any_party(self, editor, philippines):
+        entry = self.record(editor, philippines, publish=True)
+        assert entry.review_state == ReviewState.PUBLISHED
+        assert entry.published_at is not None and entry.reviewed_by == editor
+
+    def test_a_bad_evidence_link_writes_nothing(self, editor):
+        with pytest.raises(ValidationError):
+            self.record(editor, None, evidence=[{"title": "x", "url": "not a url"}])
+        assert not ImplementationStatus.objects.exists()
+
+    def test_a_far_future_as_of_date_is_refused(self, editor):
+        with pytest.raises(ValidationError, match="in the future"):
+            self.record(editor, None, as_of=D(2999, 1, 1))
+
+    def test_submit_then_publish(self, malaysia_editor, editor, malaysia):
+        entry = self.record(malaysia_editor, malaysia)
+        submit_status(entry, by=malaysia_editor)
+        assert entry.review_state == ReviewState.SUBMITTED
+        review_status(entry, by=editor, publish=True)
+        entry.refresh_from_db()
+        assert entry.review_state == ReviewState.PUBLISHED and entry.published_at
+
+    def test_a_rejection_needs_a_comment_and_published_entries_are_final(
+        self, malaysia_editor, editor, malaysia
+    ):
+        entry = self.record(malaysia_editor, malaysia, submit=True)
+        with pytest.raises(ValidationError, match="Say why"):
+            review_status(entry, by=editor, publish=False)
+        review_status(entry, by=editor, publish=True)
+        with pytest.raises(ValidationError, match="already published"):
+            review_status(entry, by=editor, publish=False, comment="oops")
+
+    def test_a_country_editor_cannot_review(self, malaysia_editor, malaysia):
+        entry = self.record(malaysia_editor, malaysia, submit=True)
+        with pytest.raises(PermissionDenied):
+            review_status(entry, by=malaysia_editor, publish=True)

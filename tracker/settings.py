@@ -197,6 +197,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 # Domain settings.
 # An instrument with no published update for this many days is "stale".
 TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
+# How far in the future a status entry's as-of date may lie (time zones differ by a day).
+TRACKER_MAX_FUTURE_DAYS = env_int("TRACKER_MAX_FUTURE_DAYS", 1)
 
 LOGGING = {
     "version": 1,
