@@ -55,3 +55,22 @@ def test_time_zone_is_utc():
     from django.conf import settings
 
     assert settings.TIME_ZONE == "UTC"
+
+
+def test_production_settings_pass_the_deployment_checks():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    env = clean | {
+        "SECRET_KEY": "a-production-secret-" + "k" * 40,
+        "ALLOWED_HOSTS": "tracker.example.org",
+        "DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
