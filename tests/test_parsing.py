@@ -1,0 +1,899 @@
+"""declarations.parsing: declaration text -> clauses, instruments and metadata.
+
+Pure Python; runs without Django:
+    .venv/bin/python -m pytest -p no:django --noconftest -q tests/test_parsing.py
+"""
+
+import datetime
+import functools
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from declarations.parsing import (
+    Kind,
+    ParsedDeclaration,
+    ParseError,
+    Part,
+    Relation,
+    VerbClass,
+    parse_declaration,
+    words_to_number,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "declarations"
+SEED_NAME = "kl-2025-admm-joint-declaration.txt"
+SINGAPORE = "singapore-2023-admm-numbered.txt"
+VIENTIANE = "vientiane-2024-admm-wrapped.txt"
+UNGA = "unga-2024-resolution.txt"
+JAKARTA = "jakarta-2023-admm-plus-subheadings.txt"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def parsed(name: str) -> ParsedDeclaration:
+    return parse_declaration(read(name))
+
+
+def clause(declaration: ParsedDeclaration, anchor: str):
+    return next(c for c in declaration.clauses if c.anchor == anchor)
+
+
+def instruments_in(declaration: ParsedDeclaration, anchor: str):
+    return [i for i in declaration.instruments if i.clause == anchor]
+
+
+def declaration_text(*paragraphs: str, title="Joint Declaration on Testing the Parser") -> str:
+    """A small declaration: title, opening, the given lines."""
+    opening = "The Twentieth ASEAN Defence Ministers' Meeting was convened on 5 November 2026;"
+    return "\n".join([title, opening, *paragraphs])
+
+
+def only_instrument_of(declaration: ParsedDeclaration, anchor: str):
+    found = instruments_in(declaration, anchor)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def only_instrument(*paragraphs: str, anchor="op-1"):
+    found = instruments_in(parse_declaration(declaration_text(*paragraphs)), anchor)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- The seed: the Kuala Lumpur Joint Declaration of 31 October 2025 -----------------------
+
+
+class TestSeed:
+    @pytest.fixture
+    def seed(self):
+        return parsed(SEED_NAME)
+
+    def test_it_reads_title_date_place_meeting_and_body(self, seed):
+        assert seed.title == (
+            "Kuala Lumpur Joint Declaration of the ADMM on ASEAN Unity for Security and Prosperity"
+        )
+        assert seed.adopted_on == datetime.date(2025, 10, 31)
+        assert seed.place == "Kuala Lumpur, Malaysia"
+        assert seed.meeting == "19th ADMM"
+        assert seed.body == "ADMM"
+
+    def test_it_finds_13_preambular_and_25_operative_clauses(self, seed):
+        assert len(seed.preamble) == 13
+        assert len(seed.operative) == 25
+        assert [c.number for c in seed.preamble] == list(range(1, 14))
+        assert [c.anchor for c in seed.operative][:2] == ["op-1", "op-2"]
+
+    def test_it_reads_the_lead_words(self, seed):
+        assert seed.preamble[0].lead_verb == "RECOGNISING"
+        assert seed.operative[0].lead_verb == "STRENGTHEN"
+        assert seed.operative[4].lead_verb == "LOOK FORWARD"
+        assert seed.operative[4].lead_word == "LOOK FORWARD"
+        assert seed.operative[-1].lead_verb == "WELCOME"
+
+    def test_it_corrects_a_misspelt_lead_word_and_says_so(self, seed):
+        second = seed.preamble[1]
+        assert second.lead_word == "ACKNOWLDEGING"
+        assert second.lead_verb == "ACKNOWLEDGING"
+        assert second.text.startswith("ACKNOWLDEGING the commitment")  # text stays as written
+        assert any("ACKNOWLDEGING" in w and "ACKNOWLEDGING" in w for w in seed.warnings)
+
+    def test_navigation_title_date_opening_and_closing_are_not_clauses(self, seed):
+        texts = [c.text for c in seed.clauses]
+        for stray in ("Home", "News and events", "Latest Releases", "More Resources"):
+            assert all(not t.startswith(stray) for t in texts)
+        assert all(not t.startswith("Kuala Lumpur Joint Declaration") for t in texts)
+        assert all(t != "31 October 2025" for t in texts)
+        assert all("was convened on" not in t for t in texts)
+        assert all(not t.startswith("ADOPTED in") for t in texts)
+        assert all("HEREBY DECLARES" not in t for t in texts)
+
+    def test_it_keeps_a_second_participle_inside_one_paragraph(self, seed):
+        fifth = seed.preamble[4]
+        assert fifth.lead_verb == "REAFFIRMING"
+        assert "and SUPPORTING the full implementation of the 5PC" in fifth.text
+        assert seed.preamble[5].lead_verb == "REITERATING"
+
+    def test_preambular_clauses_are_declaratory_and_never_trackable(self, seed):
+        assert {c.verb_class for c in seed.preamble} == {VerbClass.DECLARATORY}
+        assert not any(c.trackable for c in seed.preamble)
+        assert {c.part for c in seed.preamble} == {Part.PREAMBLE}
+
+    @pytest.mark.parametrize(
+        ("anchor", "verb_class", "trackable"),
+        [
+            ("op-1", VerbClass.COMMITMENT, True),  # STRENGTHEN
+            ("op-2", VerbClass.COMMITMENT, True),  # INTENSIFY
+            ("op-4", VerbClass.DECLARATORY, False),  # EMPHASISE
+            ("op-5", VerbClass.COMMITMENT, True),  # LOOK FORWARD
+            ("op-6", VerbClass.DECLARATORY, False),  # RECOGNISE
+            ("op-8", VerbClass.WELCOMES, True),  # WELCOME the signing of ...
+            ("op-9", VerbClass.ADOPTS, True),  # ADOPT
+            ("op-18", VerbClass.ADOPTS, True),  # APPROVE
+            ("op-20", VerbClass.WELCOMES, True),  # WELCOME the conduct of the 2nd AUMX
+        ],
+    )
+    def test_operative_verbs_are_classified(self, seed, anchor, verb_class, trackable):
+        assert clause(seed, anchor).verb_class == verb_class
+        assert clause(seed, anchor).trackable is trackable
+
+    def test_expressing_appreciation_is_declaratory_and_not_trackable(self, seed):
+        express = clause(seed, "op-24")
+        assert express.lead_verb == "EXPRESS"
+        assert express.verb_class == VerbClass.DECLARATORY
+        assert express.trackable is False
+
+    def test_welcoming_the_next_chair_names_no_instrument_and_is_not_trackable(self, seed):
+        last = seed.operative[-1]
+        assert last.text.startswith("WELCOME the Republic of the Philippines as the next")
+        assert instruments_in(seed, last.anchor) == []
+        assert last.verb_class == VerbClass.WELCOMES
+        assert last.trackable is False
+
+    @pytest.mark.parametrize(
+        ("anchor", "acronym", "kind", "name_start"),
+        [
+            ("op-9", "ADIC", Kind.CONCEPT_PAPER, "Concept Paper on Enhancing ASEAN Defence"),
+            ("op-10", "ADSARX", Kind.CONCEPT_PAPER, "Concept Paper on ASEAN Defence Search and"),
+            ("op-11", "AMHIC", Kind.CONCEPT_PAPER, "Concept Paper on the Establishment of ASEAN"),
+            ("op-12", "CUI", Kind.CONCEPT_PAPER, "Concept Paper on Critical Underwater"),
+            ("op-13", "ACDN", Kind.GUIDELINES, "ASEAN Cyber Defence Network Guidelines and Road"),
+            ("op-14", "ADEIC", Kind.RULES_OF_PROCEDURE, "Rules of Procedure for ASEAN Defence"),
+            ("op-15", "", Kind.SOP, "Standard Operating Procedure on Enhancing Cooperation"),
+            ("op-16", "ESMAWP", Kind.TERMS_OF_REFERENCE, "Terms of Reference of the Enhancing"),
+            ("op-17", "", Kind.PROTOCOL, "3rd Additional Protocol to the Concept Papers on the"),
+        ],
+    )
+    def test_it_lists_the_nine_adopted_documents(self, seed, anchor, acronym, kind, name_start):
+        adopted = [i for i in instruments_in(seed, anchor) if i.relation == Relation.ADOPTS]
+        assert len(adopted) == 1
+        assert adopted[0].acronym == acronym
+        assert adopted[0].kind == kind
+        assert adopted[0].name.startswith(name_start)
+        assert "(" not in adopted[0].name
+        assert not adopted[0].name.lower().startswith("the ")
+
+    def test_adopted_names_drop_the_parentheses_wherever_they_stand(self, seed):
+        names = {i.clause: i.name for i in seed.instruments if i.relation == Relation.ADOPTS}
+        assert names["op-9"] == "Concept Paper on Enhancing ASEAN Defence Industry Collaboration"
+        assert names["op-13"] == (
+            "ASEAN Cyber Defence Network Guidelines and Roadmap for the Implementation of ACDN"
+        )
+        assert names["op-14"] == (
+            "Rules of Procedure for ASEAN Defence Educational Institutions' Collaboration"
+        )
+        assert names["op-17"] == (
+            "3rd Additional Protocol to the Concept Papers on the Establishment of the ADMM and "
+            "ADMM-Plus"
+        )
+
+    def test_exactly_nine_documents_are_adopted(self, seed):
+        adopted = [i for i in seed.instruments if i.relation == Relation.ADOPTS]
+        assert [i.clause for i in adopted] == [f"op-{n}" for n in range(9, 18)]
+
+    def test_it_approves_the_maritime_cybersecurity_conference(self, seed):
+        approved = [i for i in seed.instruments if i.relation == Relation.APPROVES]
+        assert len(approved) == 1
+        assert approved[0].name == "Maritime Cybersecurity Conference"
+        assert approved[0].kind == Kind.CONFERENCE
+        assert approved[0].acronym == ""
+        assert approved[0].clause == "op-18"
+
+    def test_it_lists_the_welcomed_sop_exercise_and_joint_statements(self, seed):
+        welcomed = {
+            i.clause: i
+            for i in seed.instruments
+            if i.relation == Relation.WELCOMES and i.clause.startswith("op-")
+        }
+        # The seed's op-19..op-23 (the brief's "op-21..op-25" miscounts the 25 paragraphs).
+        assert welcomed["op-19"].acronym == "AMRG"
+        assert welcomed["op-19"].kind == Kind.SOP
+        assert welcomed["op-20"].acronym == "AUMX"
+        assert welcomed["op-20"].kind == Kind.EXERCISE
+        assert welcomed["op-20"].name == "2nd ASEAN-United States Maritime Exercise"
+        for anchor in ("op-21", "op-22", "op-23"):
+            assert welcomed[anchor].kind == Kind.JOINT_STATEMENT
+            assert welcomed[anchor].name.startswith("Joint Statement by the")
+
+    def test_welcome_the_signing_of_two_documents_lists_both(self, seed):
+        signed = instruments_in(seed, "op-8")
+        assert [i.kind for i in signed] == [Kind.DECLARATION, Kind.TERMS_OF_REFERENCE]
+        assert {i.relation for i in signed} == {Relation.WELCOMES}
+        assert (
+            signed[1].name == "Terms of Reference on the establishment of the ASEAN Observer Team"
+        )
+
+    def test_an_acronym_reused_bare_resolves_to_the_instrument_it_defined(self, seed):
+        for acronym in ("5PC", "COC", "DOC"):
+            mentions = [i for i in seed.instruments if i.acronym == acronym]
+            assert len({(i.name, i.acronym, i.kind) for i in mentions}) == 1, acronym
+            parts = {i.clause.split("-")[0] for i in mentions}
+            assert parts == {"pre", "op"}, acronym
+        consensus = next(i for i in seed.instruments if i.acronym == "5PC")
+        assert consensus.name == "ASEAN Leaders' Five-Point Consensus"
+        assert consensus.kind == Kind.AGREEMENT
+        coc = [i for i in seed.instruments if i.acronym == "COC"]
+        assert coc[0].name == "Code of Conduct in the South China Sea"
+        assert ("op-5", Relation.LOOKS_FORWARD) in {(i.clause, i.relation) for i in coc}
+
+    def test_the_preamble_cites_the_2002_doc(self, seed):
+        doc = next(i for i in seed.instruments if i.acronym == "DOC")
+        assert doc.name == "2002 Declaration on the Conduct of Parties in the South China Sea"
+        assert doc.kind == Kind.DECLARATION
+        assert doc.clause.startswith("pre-")
+
+    def test_organisations_and_generic_abbreviations_are_not_instruments(self, seed):
+        acronyms = {i.acronym for i in seed.instruments}
+        for not_an_instrument in ("EWGs", "ACDFM", "NADI", "UN", "AI", "ESG", "WPS", "ROP"):
+            assert not_an_instrument not in acronyms
+        for generic in ("SOP", "TOR", "CBMs", "U.S.", "US"):
+            assert generic not in acronyms
+        names = " | ".join(i.name for i in seed.instruments)
+        assert "Track II Network" not in names
+        assert "Working Group" not in names
+        assert "AHA Centre" not in names
+
+    def test_it_lists_each_instrument_once_per_clause(self, seed):
+        keys = [(i.name, i.acronym, i.clause) for i in seed.instruments]
+        assert len(keys) == len(set(keys))
+
+    def test_documents_named_after_the_verbs_object_are_only_cited(self, seed):
+        # "ADOPT the TOR ..., aimed at ... in line with the ASEAN Regional Plan of Action ..."
+        plan = [i for i in instruments_in(seed, "op-16") if i.kind == Kind.PLAN]
+        assert [i.relation for i in plan] == [Relation.CITES]
+        # "APPROVE the Maritime Cybersecurity Conference, as the 2nd AOIP activity ..."
+        aoip = [i for i in instruments_in(seed, "op-18") if i.acronym == "AOIP"]
+        assert [i.relation for i in aoip] == [Relation.CITES]
+
+    def test_it_survives_blank_lines_and_windows_line_endings(self, seed):
+        for variant in (
+            "\n\n".join(read(SEED_NAME).splitlines()),
+            read(SEED_NAME).replace("\n", "\r\n"),
+        ):
+            again = parse_declaration(variant)
+            assert again.clauses == seed.clauses
+            assert again.instruments == seed.instruments
+
+    @pytest.mark.parametrize("width", [60, 72, 100])
+    def test_it_joins_paragraphs_hard_wrapped_at_any_width(self, seed, width):
+        wrapped = "\n".join(
+            textwrap.fill(line, width) if line.strip() else line
+            for line in read(SEED_NAME).splitlines()
+        )
+        again = parse_declaration(wrapped)
+        assert [c.text for c in again.clauses] == [c.text for c in seed.clauses]
+        assert again.instruments == seed.instruments
+        assert (again.title, again.adopted_on) == (seed.title, seed.adopted_on)
+
+    @pytest.mark.parametrize("style", ["{n}. ", "{n} ", "{n}.", "({n}) ", "• "])
+    def test_it_strips_any_numbering_or_bullet_added_to_the_paragraphs(self, seed, style):
+        clause_lines = {c.text for c in seed.clauses}  # one line each in the seed
+        lines, number = [], 0
+        for line in read(SEED_NAME).splitlines():
+            number = 0 if line == "HEREBY DECLARES TO:" else number
+            if line in clause_lines:
+                number += 1
+                line = style.format(n=number) + line
+            lines.append(line)
+        again = parse_declaration("\n".join(lines))
+        assert [c.text for c in again.clauses] == [c.text for c in seed.clauses]
+        assert again.instruments == seed.instruments
+
+    def test_to_dict_is_json_ready(self, seed):
+        data = json.loads(json.dumps(seed.to_dict()))
+        assert data["adopted_on"] == "2025-10-31"
+        assert data["meeting"] == "19th ADMM"
+        assert len(data["clauses"]) == 38
+        assert data["clauses"][0] == {
+            "part": "preamble",
+            "number": 1,
+            "anchor": "pre-1",
+            "lead_word": "RECOGNISING",
+            "lead_verb": "RECOGNISING",
+            "verb_class": "declaratory",
+            "trackable": False,
+            "text": seed.clauses[0].text,
+        }
+        assert set(data["instruments"][0]) == {"name", "acronym", "kind", "relation", "clause"}
+        assert isinstance(data["warnings"], list)
+
+
+# --- Format 1: numbered paragraphs, "WE HEREBY DECLARE TO:", "WE, the Defence Ministers" ----
+
+
+class TestNumberedDeclaration:
+    @pytest.fixture
+    def declaration(self):
+        return parsed(SINGAPORE)
+
+    def test_it_reads_the_we_the_defence_ministers_opening(self, declaration):
+        assert declaration.meeting == "17th ADMM"
+        assert declaration.body == "ADMM"
+        assert declaration.place == "Singapore"
+        assert declaration.adopted_on == datetime.date(2023, 11, 15)
+
+    def test_it_joins_an_all_caps_title_wrapped_over_two_lines(self, declaration):
+        assert declaration.title == (
+            "JOINT DECLARATION OF THE ASEAN DEFENCE MINISTERS ON SUSTAINING PEACE AND "
+            "RESILIENCE IN A CHANGING REGION"
+        )
+
+    def test_it_strips_the_numbering_from_operative_paragraphs(self, declaration):
+        assert len(declaration.preamble) == 5
+        assert len(declaration.operative) == 7
+        assert declaration.operative[0].text.startswith("ADOPT the Concept Paper")
+        assert declaration.operative[-1].text.startswith("EXPRESS our appreciation")
+
+    def test_it_reads_multi_word_preambular_leads(self, declaration):
+        assert [c.lead_verb for c in declaration.preamble] == [
+            "RECALLING",
+            "FURTHER RECALLING",
+            "NOTING WITH APPRECIATION",
+            "BEARING IN MIND",
+            "DEEPLY CONCERNED",
+        ]
+
+    def test_it_reads_multi_word_operative_leads(self, declaration):
+        take_note, further_reaffirm = declaration.operative[2], declaration.operative[4]
+        assert (take_note.lead_verb, take_note.verb_class) == ("TAKE NOTE", VerbClass.WELCOMES)
+        assert further_reaffirm.lead_verb == "FURTHER REAFFIRM"
+        assert further_reaffirm.verb_class == VerbClass.DECLARATORY
+        assert declaration.operative[5].lead_verb == "TASK"
+        assert declaration.operative[5].verb_class == VerbClass.COMMITMENT
+
+    def test_noting_an_instrument_makes_a_welcoming_clause_trackable(self, declaration):
+        take_note, commend = declaration.operative[2], declaration.operative[3]
+        assert [i.relation for i in instruments_in(declaration, take_note.anchor)] == [
+            Relation.NOTES
+        ]
+        assert take_note.trackable is True
+        assert instruments_in(declaration, commend.anchor) == []  # a group, not an instrument
+        assert commend.trackable is False
+
+    def test_it_lists_adopted_and_approved_documents(self, declaration):
+        adopted = only_instrument_of(declaration, "op-1")
+        assert (adopted.acronym, adopted.kind, adopted.relation) == (
+            "ADMRRN",
+            Kind.CONCEPT_PAPER,
+            Relation.ADOPTS,
+        )
+        approved = only_instrument_of(declaration, "op-2")
+        assert (approved.acronym, approved.kind, approved.relation) == (
+            "GMSHDO",
+            Kind.GUIDELINES,
+            Relation.APPROVES,
+        )
+
+    def test_a_name_written_in_full_again_keeps_its_acronym(self, declaration):
+        tac = [i for i in declaration.instruments if "Amity" in i.name]
+        assert {(i.clause, i.acronym) for i in tac} == {("pre-1", "TAC"), ("op-5", "TAC")}
+        assert next(i for i in tac if i.clause == "op-5").relation == Relation.REAFFIRMS
+
+    def test_the_done_at_closing_line_is_not_a_clause(self, declaration):
+        assert not any(c.text.startswith("DONE at") for c in declaration.clauses)
+        assert not any(c.text.startswith("WE HEREBY") for c in declaration.clauses)
+        assert declaration.warnings == []
+
+
+# --- Format 2: bullets, "1 " and "3.ADOPT" numbering, wrapped lines, "DO HEREBY DECLARE:" --
+
+
+class TestWrappedDeclaration:
+    @pytest.fixture
+    def declaration(self):
+        return parsed(VIENTIANE)
+
+    def test_it_reads_metadata_from_a_wrapped_opening(self, declaration):
+        assert declaration.title == (
+            "Vientiane Joint Declaration of the ASEAN Defence Ministers on Defence Cooperation "
+            "for a Connected and Resilient ASEAN"
+        )
+        assert declaration.meeting == "18th ADMM"
+        assert declaration.place == "Vientiane, Lao PDR"
+        assert declaration.adopted_on == datetime.date(2024, 11, 21)
+
+    def test_it_joins_paragraphs_wrapped_over_several_lines(self, declaration):
+        first = declaration.preamble[0]
+        assert first.text == (
+            "RECALLING the Joint Declaration of the ASEAN Defence Ministers on Partnering for "
+            "Change, Engaging the World, adopted in Singapore in 2017, and its call for closer "
+            "practical cooperation;"
+        )
+        assert declaration.operative[0].text.endswith(
+            "including in the maritime, cyber and health domains;"
+        )
+
+    def test_it_reads_bullets_and_every_numbering_style(self, declaration):
+        assert [c.lead_verb for c in declaration.preamble] == [
+            "RECALLING",
+            "RECOGNISING",
+            "WELCOMING",
+            "MINDFUL",
+        ]
+        assert [c.lead_verb for c in declaration.operative] == [
+            "STRENGTHEN",  # "1 STRENGTHEN"
+            "ENHANCE",  # "2.  ENHANCE"
+            "ADOPT",  # "3.ADOPT"
+            "ENDORSE",
+            "TASK",
+            "CONTINUE",
+            "WELCOME",
+        ]
+        assert all(not c.text[0].isdigit() and c.text[0] != "•" for c in declaration.clauses)
+
+    def test_it_folds_lettered_sub_items_into_their_paragraph(self, declaration):
+        task = declaration.operative[4]
+        assert task.text.startswith("TASK the ASEAN Defence Senior Officials' Meeting (ADSOM) to:")
+        assert "(a) review the implementation of this Declaration" in task.text
+        assert task.text.endswith(
+            "(b) identify areas where cooperation with external partners could add value;"
+        )
+
+    def test_endorse_approves_and_the_generic_sop_abbreviation_is_no_acronym(self, declaration):
+        sop = only_instrument_of(declaration, "op-3")
+        assert sop.kind == Kind.SOP
+        assert sop.acronym == ""
+        assert sop.name == (
+            "Standard Operating Procedure on Military-to-Military Information Sharing in "
+            "Disaster Response"
+        )
+        tor = only_instrument_of(declaration, "op-4")
+        assert (tor.kind, tor.acronym, tor.relation) == (
+            Kind.TERMS_OF_REFERENCE,
+            "ADCIRX",
+            Relation.APPROVES,
+        )
+
+    def test_it_reads_a_closing_date_in_words_wrapped_over_two_lines(self):
+        text = read(VIENTIANE).replace("was held on 21 November 2024", "was held")
+        declaration = parse_declaration(text)
+        assert declaration.adopted_on == datetime.date(2024, 11, 21)
+
+    def test_stray_share_and_print_lines_are_not_clauses(self, declaration):
+        assert (
+            declaration.operative[-1].text
+            == "WELCOME Malaysia as the next Chair of the ADMM in 2025."
+        )
+
+
+# --- Format 3: a UN General Assembly resolution --------------------------------------------
+
+
+class TestUnResolution:
+    @pytest.fixture
+    def resolution(self):
+        return parsed(UNGA)
+
+    def test_it_reads_the_resolution_header(self, resolution):
+        assert resolution.title == (
+            "Strengthening regional search and rescue cooperation in South-East Asia"
+        )
+        assert resolution.body == "UN General Assembly"
+        assert resolution.meeting == "79th session"
+        # the adoption date, not the distribution date of 16 December
+        assert resolution.adopted_on == datetime.date(2024, 12, 12)
+
+    def test_the_operative_part_starts_at_the_first_finite_verb(self, resolution):
+        assert len(resolution.preamble) == 6
+        assert len(resolution.operative) == 7
+        assert resolution.operative[0].text.startswith("Decides to convene")
+        assert any("No separator line" in w and "Decides" in w for w in resolution.warnings)
+
+    def test_mixed_case_participles_stay_preambular(self, resolution):
+        assert [(c.lead_word, c.lead_verb) for c in resolution.preamble] == [
+            ("Recalling", "RECALLING"),
+            ("Recalling also", "RECALLING ALSO"),
+            ("Noting with appreciation", "NOTING WITH APPRECIATION"),
+            ("Bearing in mind", "BEARING IN MIND"),
+            ("Deeply concerned", "DEEPLY CONCERNED"),
+            ("Welcoming", "WELCOMING"),
+        ]
+
+    def test_third_person_verbs_keep_their_form_but_classify_like_the_base_verb(self, resolution):
+        assert [(c.lead_verb, c.verb_class) for c in resolution.operative] == [
+            ("DECIDES", VerbClass.ADOPTS),
+            ("CALLS UPON", VerbClass.COMMITMENT),
+            ("REQUESTS", VerbClass.COMMITMENT),
+            ("ENCOURAGES", VerbClass.COMMITMENT),
+            ("WELCOMES", VerbClass.WELCOMES),
+            ("TAKES NOTE", VerbClass.WELCOMES),
+            ("DECIDES", VerbClass.ADOPTS),
+        ]
+        assert not any("corrected" in w for w in resolution.warnings)
+
+    def test_it_folds_lettered_sub_items_into_the_request(self, resolution):
+        request = resolution.operative[2]
+        assert request.text.endswith("(b) recommendations for further action;")
+        assert "(a) progress made by Member States" in request.text
+
+    def test_welcoming_a_named_mechanism_is_trackable(self, resolution):
+        mechanism = only_instrument_of(resolution, "op-5")
+        assert (mechanism.kind, mechanism.acronym, mechanism.relation) == (
+            Kind.MECHANISM,
+            "RSRCM",
+            Relation.WELCOMES,
+        )
+        assert resolution.operative[4].trackable is True
+        assert resolution.operative[5].trackable is False  # takes note of a report
+
+    def test_the_plenary_meeting_line_is_not_a_clause(self, resolution):
+        assert resolution.operative[-1].text.endswith('cooperation in South-East Asia".')
+
+
+# --- Format 4: ADMM-Plus with sub-headings and sentence-case verbs -------------------------
+
+
+class TestSubHeadingDeclaration:
+    @pytest.fixture
+    def declaration(self):
+        return parsed(JAKARTA)
+
+    def test_it_reads_an_admm_plus_meeting(self, declaration):
+        assert declaration.meeting == "10th ADMM-Plus"
+        assert declaration.body == "ADMM-Plus"
+        assert declaration.place == "Jakarta, Indonesia"
+        assert declaration.adopted_on == datetime.date(2023, 11, 16)
+
+    def test_short_sub_headings_are_not_clauses(self, declaration):
+        texts = [c.text for c in declaration.clauses]
+        for heading in ("Maritime Security", "Counter-Terrorism", "On Cyber Security"):
+            assert heading not in texts
+            assert not any(t.startswith(heading) for t in texts)
+        assert len(declaration.operative) == 6
+
+    def test_it_reads_sentence_case_operative_verbs(self, declaration):
+        assert [(c.lead_word, c.lead_verb) for c in declaration.operative[:5]] == [
+            ("Support", "SUPPORT"),
+            ("Explore", "EXPLORE"),
+            ("Strengthen", "STRENGTHEN"),
+            ("Welcome", "WELCOME"),
+            ("Encourage", "ENCOURAGE"),
+        ]
+
+    def test_a_separator_with_a_typo_is_still_a_separator(self, declaration):
+        assert len(declaration.preamble) == 3
+        assert not any("DECALRE" in c.text for c in declaration.clauses)
+
+    def test_it_corrects_a_misspelt_participle(self, declaration):
+        assert declaration.preamble[0].lead_word == "REAFIRMING"
+        assert declaration.preamble[0].lead_verb == "REAFFIRMING"
+        assert any("REAFIRMING" in w for w in declaration.warnings)
+
+    def test_it_keeps_a_second_participle_inside_one_paragraph(self, declaration):
+        second = declaration.preamble[1]
+        assert second.lead_verb == "RECOGNISING"
+        assert "; and NOTING the growing number" in second.text
+
+    def test_an_acronym_defined_in_the_preamble_is_resolved_in_an_operative_clause(
+        self, declaration
+    ):
+        aoip = [i for i in declaration.instruments if i.acronym == "AOIP"]
+        assert [(i.clause, i.relation) for i in aoip] == [
+            ("pre-1", Relation.REAFFIRMS),
+            ("op-1", Relation.ENCOURAGES),
+        ]
+        assert {i.name for i in aoip} == {"ASEAN Outlook on the Indo-Pacific"}
+        assert aoip[0].kind == Kind.PLAN
+
+    def test_a_concept_paper_wins_over_the_exercise_it_describes(self, declaration):
+        paper = only_instrument_of(declaration, "op-4")
+        assert paper.kind == Kind.CONCEPT_PAPER
+        assert paper.acronym == "CT TTX"
+
+    def test_an_unknown_lead_word_is_unclassified_with_a_warning(self, declaration):
+        champion = declaration.operative[-1]
+        assert champion.lead_word == "Champion"
+        assert champion.verb_class == VerbClass.UNKNOWN
+        assert champion.trackable is False
+        assert any("op-6" in w and "Champion" in w for w in declaration.warnings)
+
+
+# --- Format 5: texts that are not declarations ---------------------------------------------
+
+
+class TestErrors:
+    @pytest.mark.parametrize("text", ["", "   \n\t\n  "])
+    def test_it_rejects_an_empty_text(self, text):
+        with pytest.raises(ParseError, match="empty"):
+            parse_declaration(text)
+
+    def test_it_rejects_navigation_lines_only(self):
+        with pytest.raises(ParseError, match="No recognisable clauses"):
+            parse_declaration("- Home\n- News and events\n- Latest Releases\nMore Resources\n")
+
+    def test_it_rejects_prose_without_clauses(self):
+        with pytest.raises(ParseError, match="No recognisable clauses"):
+            parse_declaration("Minutes of the meeting\nThe meeting discussed the weather.\n")
+
+    def test_it_rejects_a_preamble_without_operative_part(self):
+        text = "Joint Declaration\nRECALLING the ASEAN Charter;\nNOTING the progress made;\n"
+        with pytest.raises(ParseError, match="No operative part"):
+            parse_declaration(text)
+
+    def test_it_rejects_a_separator_followed_by_nothing(self):
+        text = "Joint Declaration\nRECALLING the ASEAN Charter;\nHEREBY DECLARE TO:\n"
+        with pytest.raises(ParseError, match="HEREBY DECLARE TO:"):
+            parse_declaration(text)
+
+    def test_a_parse_error_is_a_value_error(self):
+        assert issubclass(ParseError, ValueError)
+
+
+# --- Rules, one at a time ------------------------------------------------------------------
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        ("words", "number"),
+        [
+            (["First"], 1),
+            (["Twenty", "First"], 21),
+            (["Thirty", "First"], 31),
+            (["Fifteenth"], 15),
+            (["Two", "Thousand", "and", "Twenty", "Five"], 2025),
+            (["Two", "Thousand", "Nineteen"], 2019),
+        ],
+    )
+    def test_words_to_number(self, words, number):
+        assert words_to_number(words) == number
+
+    @pytest.mark.parametrize(
+        ("closing", "expected"),
+        [
+            (
+                "ADOPTED in Kuala Lumpur, Malaysia on the Thirty-First Day of October in the Year "
+                "Two Thousand and Twenty-Five.",
+                datetime.date(2025, 10, 31),
+            ),
+            (
+                "DONE at Bangkok, Thailand this Seventeenth Day of November in the Year Two "
+                "Thousand Nineteen.",
+                datetime.date(2019, 11, 17),
+            ),
+            ("DONE at Singapore this 15th day of November 2023.", datetime.date(2023, 11, 15)),
+            ("Adopted at Manila on 5 November 2026.", datetime.date(2026, 11, 5)),
+        ],
+    )
+    def test_it_reads_the_date_of_the_closing_line(self, closing, expected):
+        text = "\n".join(
+            ["Joint Declaration", "RECALLING the Charter;", "HEREBY DECLARE:", "ADOPT X;", closing]
+        )
+        assert parse_declaration(text).adopted_on == expected
+
+    def test_it_reads_a_bare_date_line_under_the_title(self):
+        text = "\n".join(
+            ["Joint Declaration on Peace", "31 October 2025", "RECALLING the Charter;"]
+            + ["DO HEREBY DECLARE:", "ADOPT X;"]
+        )
+        assert parse_declaration(text).adopted_on == datetime.date(2025, 10, 31)
+
+    def test_it_reads_a_month_first_date_in_the_opening(self):
+        text = declaration_text("ADOPT X;").replace(
+            "was convened on 5 November 2026", "was held in Singapore on November 5, 2026"
+        )
+        declaration = parse_declaration(text)
+        assert declaration.adopted_on == datetime.date(2026, 11, 5)
+        assert declaration.place == "Singapore"
+
+    def test_it_warns_when_the_opening_and_closing_dates_disagree(self):
+        text = declaration_text("ADOPT X;", "DONE at Manila on 6 November 2026.")
+        declaration = parse_declaration(text)
+        assert declaration.adopted_on == datetime.date(2026, 11, 6)
+        assert any("2026-11-05" in w and "2026-11-06" in w for w in declaration.warnings)
+
+    def test_a_missing_title_and_date_are_warnings_not_errors(self):
+        declaration = parse_declaration("RECALLING the Charter;\nHEREBY DECLARE:\nADOPT X;")
+        assert declaration.title == ""
+        assert declaration.adopted_on is None
+        assert any("No title" in w for w in declaration.warnings)
+        assert any("No adoption date" in w for w in declaration.warnings)
+
+
+class TestParagraphs:
+    @pytest.mark.parametrize(
+        "separator",
+        [
+            "HEREBY DECLARES TO:",
+            "WE HEREBY DECLARE TO:",
+            "DO HEREBY DECLARE:",
+            "Hereby decide to:",
+            "HEREBY DECALRE:",
+        ],
+    )
+    def test_separator_lines_are_matched_loosely(self, separator):
+        text = declaration_text("RECALLING the Charter;", separator, "ADOPT X;")
+        declaration = parse_declaration(text)
+        assert [c.anchor for c in declaration.clauses] == ["pre-1", "op-1"]
+
+    def test_a_numbered_opening_paragraph_is_not_a_clause(self):
+        text = "\n".join(
+            [
+                "Joint Declaration on Peace",
+                "1.The Sixteenth ASEAN Defence Ministers' Meeting was held on 16 November 2022 in "
+                "Siem Reap, Cambodia;",
+                "2.RECALLING the ASEAN Charter;",
+                "HEREBY DECLARE TO:",
+                "1.ADOPT the Concept Paper on Defence Cooperation (ADC);",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.meeting == "16th ADMM"
+        assert declaration.place == "Siem Reap, Cambodia"
+        assert [c.lead_verb for c in declaration.clauses] == ["RECALLING", "ADOPT"]
+
+    def test_a_participle_after_a_comma_and_on_a_new_line_continues_the_paragraph(self):
+        text = declaration_text(
+            "REAFFIRMING our support for the Five-Point Consensus (5PC), and",
+            "SUPPORTING its full implementation;",
+            "HEREBY DECLARE TO:",
+            "ADOPT X;",
+        )
+        assert len(parse_declaration(text).preamble) == 1
+
+    @pytest.mark.parametrize(
+        "heading",
+        [
+            "Maritime Security",
+            "On Cyber Security",
+            "Cyber security cooperation",
+            "A. Humanitarian Assistance and Disaster Relief",
+            "II. PEACEKEEPING OPERATIONS",
+            "Enhancing Practical Cooperation",
+            "Defence Industry:",
+        ],
+    )
+    def test_a_short_line_without_lead_verb_or_final_punctuation_is_a_sub_heading(self, heading):
+        text = declaration_text(
+            "RECALLING the Charter;", "HEREBY DECLARE TO:", heading, "Support the network;"
+        )
+        assert [c.text for c in parse_declaration(text).operative] == ["Support the network;"]
+
+    def test_we_led_operative_paragraphs(self):
+        text = declaration_text(
+            "1. We reaffirm our commitment to peace;", "2. We will strengthen ties;"
+        )
+        operative = parse_declaration(text).operative
+        assert [(c.lead_word, c.lead_verb) for c in operative] == [
+            ("We reaffirm", "REAFFIRM"),
+            ("We will strengthen", "STRENGTHEN"),
+        ]
+
+
+class TestInstruments:
+    @pytest.mark.parametrize(
+        ("paragraph", "kind"),
+        [
+            (
+                "ADOPT the Concept Paper on ASEAN Search and Rescue Exercise (ASARX);",
+                Kind.CONCEPT_PAPER,
+            ),
+            ("ADOPT the 2nd Additional Protocol to the Concept Paper on the ADMM;", Kind.PROTOCOL),
+            (
+                "WELCOME the Joint Statement by the ASEAN Defence Ministers on Peace;",
+                Kind.JOINT_STATEMENT,
+            ),
+            ("WELCOME the Joint Declaration on Cyber Security Cooperation;", Kind.DECLARATION),
+            ("WELCOME the Declaration on Women, Peace and Security;", Kind.DECLARATION),
+            ("SUPPORT the Treaty of Amity and Cooperation in Southeast Asia;", Kind.AGREEMENT),
+            (
+                "SUPPORT the early conclusion of a Code of Conduct in the South China Sea;",
+                Kind.AGREEMENT,
+            ),
+            ("ADOPT the ASEAN Plan of Action on Maritime Security;", Kind.PLAN),
+            ("ADOPT the ASEAN Defence Strategic Plan 2026-2030;", Kind.PLAN),
+            ("ADOPT the ASEAN Military Medicine Roadmap;", Kind.ROADMAP),
+            (
+                "ENDORSE the Terms of Reference of the ASEAN Defence Network (ADN);",
+                Kind.TERMS_OF_REFERENCE,
+            ),
+            ("APPROVE the ASEAN Peacekeeping Centres Network (APCN) Guidelines;", Kind.GUIDELINES),
+            ("WELCOME the 4th ASEAN Multilateral Naval Exercise (AMNEX);", Kind.EXERCISE),
+            ("ESTABLISH the ASEAN Defence Cyber Network (ADCN);", Kind.NETWORK),
+            ("ENDORSE the ASEAN Young Officers Programme (AYOP);", Kind.PROGRAMME),
+        ],
+    )
+    def test_the_kind_comes_from_the_head_keyword(self, paragraph, kind):
+        assert only_instrument(paragraph).kind == kind
+
+    def test_a_country_in_parentheses_is_no_acronym(self):
+        found = only_instrument(
+            "WELCOME the conduct of the ASEAN-United States (U.S.) Maritime Exercise in 2025;"
+        )
+        assert found.acronym == ""
+        assert found.name == "ASEAN-United States Maritime Exercise"
+
+    def test_an_acronym_standing_inside_the_name_is_its_acronym(self):
+        found = only_instrument(
+            "ADOPT the ASEAN Cyber Defence Network (ACDN) Guidelines and Roadmap for the "
+            "Implementation of ACDN, which outlines the strategic direction;"
+        )
+        assert (found.name, found.acronym) == (
+            "ASEAN Cyber Defence Network Guidelines and Roadmap for the Implementation of ACDN",
+            "ACDN",
+        )
+
+    def test_a_generic_abbreviation_gives_way_to_the_trailing_acronym(self):
+        found = only_instrument(
+            "ADOPT the Rules of Procedure (ROP) for ASEAN Defence Educational Institutions' "
+            "Collaboration (ADEIC), which serves as a framework;"
+        )
+        assert found.acronym == "ADEIC"
+        assert found.kind == Kind.RULES_OF_PROCEDURE
+
+    def test_an_organisation_with_a_keyword_is_not_an_instrument(self):
+        text = declaration_text(
+            "NOTING the outcomes of the Annual Meeting of the Track II Network of ASEAN Defence "
+            "and Security Institutions (NADI);",
+            "HEREBY DECLARE TO:",
+            "ADOPT X;",
+        )
+        assert instruments_in(parse_declaration(text), "pre-1") == []
+
+    def test_an_adopted_object_without_keyword_is_still_an_instrument(self):
+        found = only_instrument("ADOPT the ASEAN Defence Interaction Framework (ADIF);")
+        assert (found.name, found.acronym, found.kind, found.relation) == (
+            "ASEAN Defence Interaction Framework",
+            "ADIF",
+            Kind.OTHER,
+            Relation.ADOPTS,
+        )
+
+    def test_an_inner_upper_case_verb_governs_what_follows_it(self):
+        found = instruments_in(
+            parse_declaration(
+                declaration_text(
+                    "LOOK FORWARD to the ASEAN Maritime Conference (AMC), and COMMEND the "
+                    "Guidelines for Maritime Interaction (GMI);"
+                )
+            ),
+            "op-1",
+        )
+        assert [(i.acronym, i.relation) for i in found] == [
+            ("AMC", Relation.LOOKS_FORWARD),
+            ("GMI", Relation.NOTES),
+        ]
+
+    @pytest.mark.parametrize(
+        ("paragraph", "relation"),
+        [
+            ("ADOPT the ASEAN Work Plan (AWP);", Relation.ADOPTS),
+            ("APPROVE the ASEAN Work Plan (AWP);", Relation.APPROVES),
+            ("ENDORSE the ASEAN Work Plan (AWP);", Relation.APPROVES),
+            ("WELCOME the ASEAN Work Plan (AWP);", Relation.WELCOMES),
+            ("TAKE NOTE of the ASEAN Work Plan (AWP);", Relation.NOTES),
+            ("COMMEND the ASEAN Work Plan (AWP);", Relation.NOTES),
+            ("REAFFIRM the ASEAN Work Plan (AWP);", Relation.REAFFIRMS),
+            ("REITERATE support for the ASEAN Work Plan (AWP);", Relation.REAFFIRMS),
+            ("ENCOURAGE the ASEAN Work Plan (AWP);", Relation.ENCOURAGES),
+            ("SUPPORT the ASEAN Work Plan (AWP);", Relation.ENCOURAGES),
+            ("LOOK FORWARD to the ASEAN Work Plan (AWP);", Relation.LOOKS_FORWARD),
+            ("STRENGTHEN the ASEAN Work Plan (AWP);", Relation.CITES),
+        ],
+    )
+    def test_the_relation_comes_from_the_lead_verb(self, paragraph, relation):
+        assert only_instrument(paragraph).relation == relation
