@@ -1,0 +1,359 @@
+"""Declaration text -> database, in one transaction.
+
+`plan_import()` parses a text and compares it with what the database holds, writing
+nothing; `apply_import()` carries a plan out. The management command and the admin's
+"Import declaration" page both show the plan as a preview first.
+
+Rules:
+- An instrument already in the database is linked, not duplicated: same acronym and kind,
+  or the same normalised name. The DOC, the COC and the Five-Point Consensus are one record
+  each across years of declarations.
+- Re-importing the same text changes nothing. A changed text of an existing declaration is
+  applied only with `update=True`, clause by clause: edited clauses keep their identity
+  (and so their history and staff corrections of unchanged clauses stay); statuses belong
+  to instruments, so no status is ever removed by an import.
+"""
+
+import dataclasses
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from . import parsing
+from .models import Clause, Declaration, Instrument, Reference
+
+
+class ImportRejected(ValueError):
+    """The input cannot be imported; the message says why, in words staff understand."""
+
+
+def decode_text(data):
+    """Bytes of an uploaded file -> text, refusing binary, undecodable and oversized input."""
+    limit = settings.TRACKER_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRejected(
+            f"The file is {len(data):,} bytes; the limit is {limit:,} bytes. "
+            "Is this really a declaration's text?"
+        )
+    if b"\x00" in data[:8192]:
+        raise ImportRejected("The file is binary, not text. Upload a plain-text (.txt) file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"The file is not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at "
+            f"position {error.start}). Save it as UTF-8 and try again."
+        ) from None
+
+
+def normalise_name(name):
+    """A matching key for instrument names: case, accents, punctuation and 'the' ignored."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(word for word in text.split() if word != "the")
+
+
+def declaration_slug(parsed):
+    """A stable slug such as admm-2025-kuala-lumpur: body, year, city."""
+    year = parsed.adopted_on.year if parsed.adopted_on else ""
+    city = parsed.place.split(",")[0] if parsed.place else ""
+    slug = slugify(f"{parsed.body or 'declaration'} {year} {city}")
+    return slug or slugify(parsed.title)[:80]
+
+
+@dataclasses.dataclass
+class ProposedInstrument:
+    """One instrument named by the text, with every clause that names it."""
+
+    name: str
+    acronym: str
+    kind: str
+    mentions: list  # of (clause anchor, relation)
+    existing: Instrument | None = None
+
+    @property
+    def is_new(self):
+        return self.existing is None
+
+
+@dataclasses.dataclass
+class ClauseChanges:
+    added: list  # ParsedClause
+    removed: list  # Clause
+    edited: list  # (Clause, ParsedClause)
+
+    def __bool__(self):
+        return bool(self.added or self.removed or self.edited)
+
+
+@dataclasses.dataclass
+class ImportPlan:
+    parsed: parsing.ParsedDeclaration
+    text: str
+    slug: str
+    source_url: str
+    instruments: list
+    existing: Declaration | None = None
+    changes: ClauseChanges | None = None
+    declaration: Declaration | None = None  # set once applied
+
+    @property
+    def unchanged(self):
+        return self.existing is not None and not self.changes and self.text_matches
+
+    @property
+    def text_matches(self):
+        return self.existing is not None and _same_text(self.existing.text, self.text)
+
+    @property
+    def needs_update(self):
+        return self.existing is not None and not self.unchanged
+
+    @property
+    def new_instruments(self):
+        return [item for item in self.instruments if item.is_new]
+
+    @property
+    def known_instruments(self):
+        return [item for item in self.instruments if not item.is_new]
+
+    def preview(self):
+        """The plan as readable lines, for the command line and the admin page."""
+        parsed = self.parsed
+        lines = [
+            f"Title:      {parsed.title or '(not found)'}",
+            f"Meeting:    {parsed.meeting or '(not found)'}",
+            f"Body:       {parsed.body or '(not found)'}",
+            f"Place:      {parsed.place or '(not found)'}",
+            f"Adopted on: {parsed.adopted_on.isoformat() if parsed.adopted_on else '(not found)'}",
+            f"Slug:       {self.slug}",
+            f"Clauses:    {len(parsed.preamble)} preambular, {len(parsed.operative)} operative, "
+            f"{sum(c.trackable for c in parsed.clauses)} trackable",
+            f"Instruments: {len(self.new_instruments)} new, "
+            f"{len(self.known_instruments)} already known",
+        ]
+        for item in self.instruments:
+            marker = "new  " if item.is_new else "known"
+            where = ", ".join(f"{anchor} {relation}" for anchor, relation in item.mentions)
+            label = f"{item.name} ({item.acronym})" if item.acronym else item.name
+            lines.append(f"  [{marker}] {label} [{item.kind}] - {where}")
+        if self.existing is not None:
+            if self.unchanged:
+                lines.append(f"Already imported as {self.existing.slug}: nothing would change.")
+            else:
+                lines.append(f"Declaration {self.existing.slug} exists; this text differs:")
+                changes = self.changes
+                lines += [f"  + {c.anchor} added: {_short(c.text)}" for c in changes.added]
+                lines += [f"  - {c.anchor} removed: {_short(c.text)}" for c in changes.removed]
+                lines += [
+                    f"  ~ {old.anchor} edited: {_short(new.text)}" for old, new in changes.edited
+                ]
+                if not changes:
+                    lines.append("  (clauses identical; only the surrounding text differs)")
+        for warning in parsed.warnings:
+            lines.append(f"Warning: {warning}")
+        return lines
+
+    def as_dict(self):
+        data = self.parsed.to_dict()
+        data["slug"] = self.slug
+        data["existing"] = self.existing.slug if self.existing else None
+        return data
+
+
+def _short(text, length=70):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _same_text(a, b):
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def find_instrument(*, name, acronym, kind):
+    """The existing instrument this name refers to, if any (see the module's rules)."""
+    if acronym:
+        match = Instrument.objects.filter(acronym__iexact=acronym, kind=kind).first()
+        if match:
+            return match
+    key = normalise_name(name)
+    if not key:
+        return None
+    # Narrow by the longest word, then compare whole normalised names in Python.
+    longest = max(key.split(), key=len)
+    for candidate in Instrument.objects.filter(name__icontains=longest).only("pk", "name"):
+        if normalise_name(candidate.name) == key:
+            return candidate
+    return None
+
+
+def _proposed_instruments(parsed):
+    grouped = {}
+    for mention in parsed.instruments:
+        key = (
+            (mention.acronym.upper(), mention.kind)
+            if mention.acronym
+            else normalise_name(mention.name)
+        )
+        item = grouped.get(key)
+        if item is None:
+            item = grouped[key] = ProposedInstrument(
+                name=mention.name, acronym=mention.acronym, kind=mention.kind, mentions=[]
+            )
+        if (mention.clause, mention.relation) not in item.mentions:
+            item.mentions.append((mention.clause, mention.relation))
+    for item in grouped.values():
+        item.existing = find_instrument(name=item.name, acronym=item.acronym, kind=item.kind)
+    return list(grouped.values())
+
+
+def _clause_changes(declaration, parsed):
+    stored = {clause.anchor: clause for clause in declaration.clauses.all()}
+    incoming = {clause.anchor: clause for clause in parsed.clauses}
+    return ClauseChanges(
+        added=[clause for anchor, clause in incoming.items() if anchor not in stored],
+        removed=[clause for anchor, clause in stored.items() if anchor not in incoming],
+        edited=[
+            (stored[anchor], clause)
+            for anchor, clause in incoming.items()
+            if anchor in stored and not _same_text(stored[anchor].text, clause.text)
+        ],
+    )
+
+
+def plan_import(text, *, slug=None, source_url=""):
+    """Parse `text` and compare it with the database. Writes nothing."""
+    if len(text.encode()) > settings.TRACKER_IMPORT_MAX_BYTES:
+        raise ImportRejected(
+            f"The text is longer than the limit of {settings.TRACKER_IMPORT_MAX_BYTES:,} bytes."
+        )
+    try:
+        parsed = parsing.parse_declaration(text)
+    except parsing.ParseError as error:
+        raise ImportRejected(str(error)) from None
+    if parsed.adopted_on is None:
+        raise ImportRejected(
+            "No adoption date found: neither the opening paragraph nor a closing "
+            "'ADOPTED in ... on ...' line gives one. Add the date and try again."
+        )
+    slug = slugify(slug) if slug else declaration_slug(parsed)
+    plan = ImportPlan(
+        parsed=parsed,
+        text=text,
+        slug=slug,
+        source_url=source_url,
+        instruments=_proposed_instruments(parsed),
+    )
+    plan.existing = Declaration.objects.filter(slug=slug).first()
+    if plan.existing is None:
+        same_text = [
+            declaration
+            for declaration in Declaration.objects.filter(adopted_on=parsed.adopted_on)
+            if _same_text(declaration.text, text)
+        ]
+        if same_text:
+            raise ImportRejected(
+                f"This text is already imported as '{same_text[0].slug}'; "
+                "import it under that slug to compare."
+            )
+    else:
+        plan.changes = _clause_changes(plan.existing, parsed)
+    return plan
+
+
+def _unique_slug(base, taken):
+    slug, n = base[:110] or "instrument", 2
+    while slug in taken or Instrument.objects.filter(slug=slug).exists():
+        slug = f"{base[:105]}-{n}"
+        n += 1
+    taken.add(slug)
+    return slug
+
+
+def _instrument_slug_base(item):
+    if item.acronym:
+        return slugify(f"{item.acronym} {item.kind.replace('_', ' ')}")
+    return slugify(item.name)[:100]
+
+
+def _create_clause(declaration, parsed_clause):
+    return Clause.objects.create(
+        declaration=declaration,
+        part=parsed_clause.part,
+        number=parsed_clause.number,
+        lead_word=parsed_clause.lead_word[:60],
+        lead_verb=parsed_clause.lead_verb[:60],
+        verb_class=parsed_clause.verb_class,
+        text=parsed_clause.text,
+        trackable=parsed_clause.trackable,
+    )
+
+
+@transaction.atomic
+def apply_import(plan, *, update=False):
+    """Write the plan. Returns the declaration. All or nothing."""
+    if plan.unchanged:
+        return plan.existing
+    if plan.needs_update and not update:
+        raise ImportRejected(
+            f"A declaration with the slug '{plan.slug}' already exists with a different text. "
+            "Review the changes and confirm them as an update, or choose another slug."
+        )
+    parsed = plan.parsed
+    fields = {
+        "title": parsed.title[:300] or plan.slug,
+        "body": parsed.body[:60],
+        "meeting": parsed.meeting[:100],
+        "place": parsed.place[:120],
+        "adopted_on": parsed.adopted_on,
+        "text": plan.text,
+    }
+    if plan.source_url:
+        fields["source_url"] = plan.source_url
+    if plan.existing is None:
+        declaration = Declaration.objects.create(slug=plan.slug, **fields)
+        clauses = {c.anchor: _create_clause(declaration, c) for c in parsed.clauses}
+    else:
+        declaration = plan.existing
+        for name, value in fields.items():
+            setattr(declaration, name, value)
+        declaration.save()
+        changes = plan.changes
+        for clause in changes.removed:
+            clause.delete()
+        for stored, incoming in changes.edited:
+            stored.text = incoming.text
+            stored.lead_word = incoming.lead_word[:60]
+            stored.lead_verb = incoming.lead_verb[:60]
+            stored.verb_class = incoming.verb_class
+            stored.trackable = incoming.trackable
+            stored.save()
+        for incoming in changes.added:
+            _create_clause(declaration, incoming)
+        clauses = {c.anchor: c for c in declaration.clauses.all()}
+
+    taken = set()
+    for item in plan.instruments:
+        instrument = item.existing
+        if instrument is None:
+            instrument = Instrument.objects.create(
+                slug=_unique_slug(_instrument_slug_base(item), taken),
+                name=item.name[:300],
+                acronym=item.acronym[:20],
+                kind=item.kind,
+            )
+        for anchor, relation in item.mentions:
+            Reference.objects.get_or_create(
+                clause=clauses[anchor], instrument=instrument, relation=relation
+            )
+    return declaration
+
+
+def import_text(text, *, slug=None, source_url="", update=False, dry_run=False):
+    """Plan and, unless `dry_run`, apply. Returns the plan (with the declaration applied)."""
+    plan = plan_import(text, slug=slug, source_url=source_url)
+    if not dry_run:
+        plan.declaration = apply_import(plan, update=update)
+    return plan

@@ -1,0 +1,60 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from declarations.importing import ImportRejected, decode_text, import_text
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a declaration from its text: clauses, lead verbs and instruments. "
+        "Use --dry-run to see the preview without writing anything."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to a UTF-8 text file, or - for standard input.")
+        parser.add_argument("--dry-run", action="store_true", help="Show the preview only.")
+        parser.add_argument("--json", action="store_true", help="With --dry-run: print JSON.")
+        parser.add_argument("--update", action="store_true", help="Apply a changed text.")
+        parser.add_argument("--slug", help="Use this slug instead of the derived one.")
+        parser.add_argument("--source-url", default="", help="Where the text is published.")
+
+    def handle(self, *args, file, dry_run, json, update, slug, source_url, **options):
+        if json and not dry_run:
+            raise CommandError("--json only goes with --dry-run.")
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else _read(file)
+            plan = import_text(
+                decode_text(data),
+                slug=slug,
+                source_url=source_url,
+                update=update,
+                dry_run=dry_run,
+            )
+        except ImportRejected as error:
+            raise CommandError(str(error)) from None
+
+        if json:
+            self.stdout.write(_json_dumps(plan.as_dict()))
+            return
+        self.stdout.write("\n".join(plan.preview()))
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+        elif plan.unchanged:
+            self.stdout.write(self.style.SUCCESS("Nothing changed."))
+        else:
+            action = "Updated" if plan.existing else "Imported"
+            self.stdout.write(self.style.SUCCESS(f"{action} {plan.declaration.slug}."))
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+
+
+def _json_dumps(data):
+    return json.dumps(data, indent=2, ensure_ascii=False)

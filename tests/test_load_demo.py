@@ -1,0 +1,34 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from declarations.models import Declaration, ImplementationStatus, Instrument, ReviewState
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_imports_the_seed_and_marks_every_sample_entry():
+    output = load()
+    assert "admin" in output and "demo-admin-password" in output
+    assert Declaration.objects.get().slug == "admm-2025-kuala-lumpur"
+    notes = ImplementationStatus.objects.values_list("note", flat=True)
+    assert notes and all(note.startswith("Sample data: ") for note in notes)
+    acdn = Instrument.objects.get(acronym="ACDN", parent=None)
+    assert acdn.children.count() == 3
+    assert ImplementationStatus.objects.filter(review_state=ReviewState.SUBMITTED).count() == 1
+
+
+def test_running_it_twice_changes_nothing():
+    load()
+    counts = (Instrument.objects.count(), ImplementationStatus.objects.count())
+    assert "already imported" in load()
+    assert (Instrument.objects.count(), ImplementationStatus.objects.count()) == counts
+    assert get_user_model().objects.count() == 5
