@@ -157,6 +157,10 @@ class ImportPlan:
             lines.append(f"Warning: {warning}")
         return lines
 
+    @property
+    def preview_text(self):
+        return "\n".join(self.preview())
+
     def as_dict(self):
         data = self.parsed.to_dict()
         data["slug"] = self.slug

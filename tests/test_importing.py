@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from declarations import importing
+from declarations.demo import SEED as SEED_PATH
 from declarations.importing import ImportRejected, decode_text, import_text, plan_import
 from declarations.models import (
     Clause,
@@ -22,12 +23,6 @@ from tests.factories import make_status
 
 pytestmark = pytest.mark.django_db
 
-SEED_PATH = (
-    Path(__file__).resolve().parent.parent
-    / "declarations"
-    / "fixtures"
-    / "kl-2025-admm-joint-declaration.txt"
-)
 SEED = SEED_PATH.read_text(encoding="utf-8")
 
 # A later declaration, invented for the tests, that cites instruments of the seed again.

@@ -31,8 +31,13 @@ UNGA = "unga-2024-resolution.txt"
 JAKARTA = "jakarta-2023-admm-plus-subheadings.txt"
 
 
+# The seed is the app's own demo data; the other texts exist for these tests.
+SEED_FOLDER = Path(__file__).resolve().parent.parent / "declarations" / "fixtures"
+
+
 def read(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    folder = SEED_FOLDER if name == SEED_NAME else FIXTURES
+    return (folder / name).read_text(encoding="utf-8")
 
 
 @functools.cache

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json_dumps(plan.as_dict()))
             return
-        self.stdout.write("\n".join(plan.preview()))
+        self.stdout.write(plan.preview_text)
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
         elif plan.unchanged:
