@@ -286,6 +286,12 @@ class TestRecordingStatus:
             self.record(editor, None, evidence=[{"title": "x", "url": "not a url"}])
         assert not ImplementationStatus.objects.exists()
 
+    def test_progress_over_100_is_a_validation_error_naming_the_field(self, editor):
+        with pytest.raises(ValidationError) as error:
+            self.record(editor, None, progress=101)
+        assert "progress" in error.value.message_dict
+        assert not ImplementationStatus.objects.exists()
+
     def test_a_far_future_as_of_date_is_refused(self, editor):
         with pytest.raises(ValidationError, match="in the future"):
             self.record(editor, None, as_of=D(2999, 1, 1))

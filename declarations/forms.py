@@ -1,0 +1,269 @@
+"""Admin forms: versioned edits, status entries, "Record progress", the import, reviews.
+
+Every form that offers a party offers only `reportable_parties(user)`, and every form that
+records an entry hands it to `record_status`, so the scope and review rules are the ones
+of the model layer whatever the page.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .importing import ImportRejected, decode_text, plan_import
+from .models import (
+    EvidenceKind,
+    ImplementationStatus,
+    Status,
+    can_review,
+    check_as_of,
+    conflict_message,
+    is_current_version,
+    reportable_parties,
+    save_versioned,
+)
+from .status_import import MAX_FILE_BYTES
+
+DRAFT, SUBMIT, PUBLISH = "draft", "submit", "publish"
+THEN_CHOICES = [
+    (DRAFT, "Save as a draft"),
+    (SUBMIT, "Submit for review"),
+    (PUBLISH, "Publish now"),
+]
+
+
+def then_choices(user):
+    """What may happen to a new entry: only reviewers may publish at once."""
+    return THEN_CHOICES if can_review(user) else THEN_CHOICES[:2]
+
+
+def then_flags(then):
+    """`record_status` keyword arguments for a `then` choice."""
+    return {"submit": then == SUBMIT, "publish": then == PUBLISH}
+
+
+def clean_as_of_date(as_of):
+    try:
+        check_as_of(as_of)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict["as_of"]) from None
+    return as_of
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version of the row the editor loaded and refuses to save over a newer one.
+
+    The check here gives the editor a form error and keeps what they typed; the save itself
+    goes through `save_versioned`, whose conditional UPDATE settles a true race.
+    """
+
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Inline rows are saved only when edited, so an untouched row's version does not matter.
+    check_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version_seen"].initial = self.instance.version
+
+    @property
+    def changed_data(self):
+        # Someone else's save changes the initial version, not what this editor changed.
+        return [name for name in super().changed_data if name != "version_seen"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and (self.check_unchanged or self.has_changed()):
+            seen = cleaned.get("version_seen")
+            if seen is None or not is_current_version(self.instance, seen):
+                raise ValidationError(conflict_message(type(self.instance)), code="conflict")
+        return cleaned
+
+    def save(self, commit=True):
+        # Inline formsets save rows with commit=True; the admin's main form is saved by
+        # ModelAdmin.save_model, which applies the same check.
+        if commit and self.instance.pk is not None and not self.instance._state.adding:
+            save_versioned(self.instance, version=self.cleaned_data["version_seen"])
+            self._save_m2m()
+            return self.instance
+        return super().save(commit=commit)
+
+
+class InlineVersionedModelForm(VersionedModelForm):
+    check_unchanged = False
+
+
+class StatusEntryFormMixin:
+    """Shared by the add and change forms of a status entry; `user` is set per request."""
+
+    user = None
+
+    def clean_as_of(self):
+        return clean_as_of_date(self.cleaned_data["as_of"])
+
+
+class StatusEntryAddForm(StatusEntryFormMixin, forms.ModelForm):
+    then = forms.ChoiceField(
+        choices=THEN_CHOICES, initial=SUBMIT, widget=forms.RadioSelect, label="Then"
+    )
+
+    class Meta:
+        model = ImplementationStatus
+        fields = ["instrument", "party", "status", "progress", "as_of", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.fields["then"].choices = then_choices(self.user)
+            if can_review(self.user):
+                self.fields["then"].initial = PUBLISH
+
+
+class StatusEntryChangeForm(StatusEntryFormMixin, VersionedModelForm):
+    class Meta:
+        model = ImplementationStatus
+        fields = ["instrument", "party", "status", "progress", "as_of", "note"]
+
+
+class PartyChoiceMixin:
+    def limit_parties(self, user):
+        field = self.fields["party"]
+        field.queryset = reportable_parties(user)
+        if can_review(user):
+            field.required = False
+            field.empty_label = "The region as a whole"
+        else:
+            # Country editors report for their own parties, never for the region.
+            field.required = True
+            field.empty_label = None
+
+
+class RecordProgressForm(PartyChoiceMixin, forms.Form):
+    """One status for one or many instruments: the instrument page and the bulk action."""
+
+    party = forms.ModelChoiceField(queryset=None, help_text="Whose progress this records.")
+    status = forms.ChoiceField(choices=Status.choices)
+    progress = forms.IntegerField(
+        min_value=0, max_value=100, required=False, help_text="Per cent complete, if measurable."
+    )
+    as_of = forms.DateField(
+        # A browser's date input takes and gives ISO dates whatever the site's locale.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The date this assessment describes.",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    then = forms.ChoiceField(choices=THEN_CHOICES, widget=forms.RadioSelect, label="Then")
+
+    def __init__(self, *args, user, **kwargs):
+        # Its own ids: on the instrument page it sits next to the instrument's form.
+        kwargs.setdefault("auto_id", "record_%s")
+        super().__init__(*args, **kwargs)
+        self.limit_parties(user)
+        self.fields["as_of"].initial = timezone.localdate()
+        self.fields["then"].choices = then_choices(user)
+        self.fields["then"].initial = PUBLISH if can_review(user) else SUBMIT
+
+    def clean_as_of(self):
+        return clean_as_of_date(self.cleaned_data["as_of"])
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Empty: the address.")
+    url = forms.URLField(max_length=500, required=False, label="Address", assume_scheme="https")
+    kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.OTHER)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title") and not cleaned.get("url"):
+            self.add_error("url", "Give the address of this evidence.")
+        return cleaned
+
+    def link(self):
+        """The evidence as `record_status` takes it, or None for an empty row."""
+        data = getattr(self, "cleaned_data", {})
+        if not data.get("url"):
+            return None
+        return {
+            "title": data.get("title") or data["url"][:200],
+            "url": data["url"],
+            "kind": data["kind"],
+        }
+
+
+EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=2, max_num=10, validate_max=True)
+
+
+def evidence_links(formset):
+    return [link for form in formset.forms if (link := form.link()) is not None]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text=(
+            "A .csv or .xlsx file with the columns of the status export, at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
+    )
+    then = forms.ChoiceField(choices=THEN_CHOICES, widget=forms.RadioSelect, label="Then")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["then"].choices = then_choices(user)
+        self.fields["then"].initial = SUBMIT
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ReviewForm(forms.Form):
+    """Publish or reject entries with a comment; a rejection must say why."""
+
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
+        help_text="Shown to the author with the decision.",
+    )
+
+    def __init__(self, *args, publish, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publish = publish
+        if not publish:
+            self.fields["comment"].required = True
+            self.fields["comment"].help_text = "Say why the entries are rejected."
+
+
+class DeclarationImportForm(forms.Form):
+    """Paste a declaration's text or upload it; the form's `plan` is what would be written."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        required=False,
+        strip=False,
+        help_text="Paste the whole text as copied from the web page; navigation lines are fine.",
+    )
+    file = forms.FileField(required=False, help_text="Or upload a UTF-8 .txt file.")
+    slug = forms.SlugField(
+        required=False, help_text="Leave empty to derive one, e.g. admm-2025-kuala-lumpur."
+    )
+    source_url = forms.URLField(required=False, label="Source address")
+    update = forms.BooleanField(
+        required=False, label="Apply the listed changes to the existing declaration"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = cleaned.get("text") or ""
+        try:
+            if upload is not None:
+                text = decode_text(upload.read(settings.TRACKER_IMPORT_MAX_BYTES + 1))
+            if not text.strip():
+                raise ValidationError("Paste the declaration's text or choose a file.")
+            self.plan = plan_import(
+                text, slug=cleaned.get("slug") or None, source_url=cleaned.get("source_url", "")
+            )
+        except ImportRejected as rejected:
+            raise ValidationError(str(rejected)) from None
+        cleaned["text"] = text
+        return cleaned

@@ -1,0 +1,338 @@
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations import status_import
+from declarations.exports import escape_formula
+from declarations.models import ImplementationStatus, ReviewState, Status
+from declarations.status_import import (
+    COLUMNS,
+    ImportFailed,
+    ImportProblem,
+    apply,
+    read_table,
+    restore,
+    validate,
+)
+from tests.factories import make_instrument
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+IMPORT_URL = "admin:declarations_implementationstatus_import"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def acdn():
+    return make_instrument(slug="acdn", name="ACDN Guidelines and Roadmap", acronym="ACDN")
+
+
+@pytest.fixture
+def adsarx():
+    return make_instrument(slug="adsarx", name="ADSARX Concept Paper", acronym="ADSARX")
+
+
+def row(instrument="acdn", party="MYS", status="in_progress", **cells):
+    values = {
+        "instrument": instrument,
+        "instrument_name": "",
+        "party": party,
+        "status": status,
+        "progress": "50",
+        "as_of": TODAY.isoformat(),
+        "note": "Imported",
+        "evidence_url": "",
+        "evidence_title": "",
+    }
+    values.update(cells)
+    return [values[column] for column in COLUMNS]
+
+
+def csv_file(rows, header=COLUMNS, name="statuses.csv"):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode(), content_type="text/csv")
+
+
+def xlsx_file(rows, header=COLUMNS, name="statuses.xlsx"):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(header))
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def upload(client, file, then="submit"):
+    return client.post(reverse(IMPORT_URL), {"file": file, "then": then})
+
+
+def messages_of(response):
+    return [str(error) for error in response.context.get("errors") or []] + (
+        [response.context["problem"]] if response.context.get("problem") else []
+    )
+
+
+# Through the admin: preview, then confirm ------------------------------------------------
+
+
+def test_a_country_editor_previews_then_imports_their_rows(
+    client, malaysia_editor, acdn, adsarx, malaysia
+):
+    client.force_login(malaysia_editor)
+    file = csv_file(
+        [
+            row(
+                "acdn",
+                evidence_url="https://example.org/a https://example.org/b",
+                evidence_title="Minutes | Press release",
+            ),
+            row("adsarx", status="planned", progress=""),
+        ]
+    )
+    preview = upload(client, file)
+    assert preview.status_code == 200
+    assert preview.context["row_count"] == 2
+    assert not ImplementationStatus.objects.exists()  # nothing written by the preview
+
+    token = preview.context["confirm_form"].initial["token"]
+    done = client.post(reverse(IMPORT_URL), {"token": token})
+    assert done.status_code == 302
+
+    entries = ImplementationStatus.objects.order_by("instrument__slug")
+    assert [(e.instrument, e.party, e.status, e.progress, e.review_state) for e in entries] == [
+        (acdn, malaysia, Status.IN_PROGRESS, 50, ReviewState.SUBMITTED),
+        (adsarx, malaysia, Status.PLANNED, None, ReviewState.SUBMITTED),
+    ]
+    assert [(e.title, e.url) for e in entries[0].evidence.all()] == [
+        ("Minutes", "https://example.org/a"),
+        ("Press release", "https://example.org/b"),
+    ]
+    assert all(entry.recorded_by == malaysia_editor for entry in entries)
+
+
+def test_a_confirmation_is_checked_again_against_the_database(
+    client, malaysia_editor, acdn, malaysia
+):
+    client.force_login(malaysia_editor)
+    preview = upload(client, csv_file([row(), row(as_of="2020-01-01")]))
+    token = preview.context["confirm_form"].initial["token"]
+    malaysia.editors.remove(malaysia_editor)  # their scope changed after the preview
+
+    response = client.post(reverse(IMPORT_URL), {"token": token})
+
+    assert response.status_code == 200
+    assert "Row 2, column party: you may not record status for Malaysia." in messages_of(response)
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_a_confirmation_without_its_preview_is_refused(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse(IMPORT_URL), {"token": "made-up"}, follow=True)
+    assert "That preview has expired" in response.content.decode()
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_a_country_editor_is_not_offered_publishing(client, malaysia_editor, acdn):
+    client.force_login(malaysia_editor)
+    response = upload(client, csv_file([row()]), then="publish")
+    assert "then" in response.context["upload_form"].errors
+    assert "confirm_form" not in response.context
+
+
+def test_an_editor_imports_region_rows_and_publishes(client, editor, acdn):
+    client.force_login(editor)
+    preview = upload(client, csv_file([row(party="")]), then="publish")
+    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+    entry = ImplementationStatus.objects.get()
+    assert (entry.party, entry.review_state) == (None, ReviewState.PUBLISHED)
+
+
+# Bad files write nothing and name the problem ---------------------------------------------
+
+
+def test_a_wrong_header_is_named(client, editor, acdn):
+    client.force_login(editor)
+    header = ["instrument", "country", "status", "date"]
+    response = upload(client, csv_file([["acdn", "MYS", "planned", "2026-01-01"]], header=header))
+    [problem] = messages_of(response)
+    assert problem.startswith("Row 1 (header): unknown column(s): country, date; ")
+    assert "missing column(s): party, as_of" in problem
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_bad_rows_first_500th_and_last_are_each_named_and_nothing_is_written(client, editor, acdn):
+    rows = [row() for _ in range(600)]
+    rows[0] = row(status="finished")  # data row 1 is spreadsheet row 2
+    rows[499] = row(progress="150")
+    rows[599] = row(as_of="31/12/2025")
+    client.force_login(editor)
+
+    response = upload(client, csv_file(rows))
+
+    assert messages_of(response) == [
+        "Row 2, column status: “finished” is not a status; use one of "
+        + ", ".join(Status.values)
+        + ".",
+        "Row 501, column progress: 150 is not between 0 and 100.",
+        "Row 601, column as_of: “31/12/2025” is not a date written YYYY-MM-DD.",
+    ]
+    assert "confirm_form" not in response.context
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_an_unknown_instrument_is_named(client, editor, acdn):
+    client.force_login(editor)
+    response = upload(client, csv_file([row(), row("no-such-roadmap")]))
+    assert messages_of(response) == [
+        "Row 3, column instrument: no instrument has the slug “no-such-roadmap”."
+    ]
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_a_party_outside_the_users_scope_is_named(client, malaysia_editor, acdn):
+    client.force_login(malaysia_editor)
+    response = upload(client, csv_file([row(party="MYS"), row(party="PHL"), row(party="")]))
+    assert messages_of(response) == [
+        "Row 3, column party: you may not record status for Philippines.",
+        "Row 4, column party: you may not record status for the region as a whole.",
+    ]
+    assert not ImplementationStatus.objects.exists()
+
+
+def test_an_unknown_party_code_is_named(client, editor, acdn):
+    client.force_login(editor)
+    response = upload(client, csv_file([row(party="XYZ")]))
+    assert messages_of(response) == ["Row 2, column party: no party has the code “XYZ”."]
+
+
+def test_a_bad_evidence_address_is_named(client, editor, acdn):
+    client.force_login(editor)
+    response = upload(client, csv_file([row(evidence_url="javascript:alert(1)")]))
+    assert messages_of(response) == [
+        "Row 2, column evidence_url: “javascript:alert(1)” is not a web address (http or https)."
+    ]
+
+
+def test_a_future_as_of_date_is_named(client, editor, acdn):
+    client.force_login(editor)
+    late = (TODAY + datetime.timedelta(days=40)).isoformat()
+    [message] = messages_of(upload(client, csv_file([row(as_of=late)])))
+    assert message.startswith(f"Row 2, column as_of: The as-of date {late} is in the future")
+
+
+def test_a_file_of_another_type_is_refused(client, editor):
+    client.force_login(editor)
+    response = upload(client, SimpleUploadedFile("statuses.pdf", b"%PDF-1.7"))
+    assert messages_of(response) == ["Upload a .csv or .xlsx file."]
+
+
+def test_a_csv_that_is_not_utf8_is_refused(client, editor):
+    client.force_login(editor)
+    data = ",".join(COLUMNS).encode() + b"\nacdn,Caf\xe9,MYS\n"
+    response = upload(client, SimpleUploadedFile("statuses.csv", data))
+    assert messages_of(response) == [
+        f"The CSV file is not UTF-8 text (byte {data.index(b'\xe9')}); save it as CSV UTF-8."
+    ]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(editor, monkeypatch):
+    monkeypatch.setattr(status_import, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ImportProblem, match="larger than"):
+        read_table(SimpleUploadedFile("big.csv", b"x" * 1001))
+
+
+def test_too_many_rows_are_refused(editor, acdn, monkeypatch):
+    monkeypatch.setattr(status_import, "MAX_ROWS", 5)
+    with pytest.raises(ImportProblem, match="has 6 rows; the limit is 5"):
+        read_table(csv_file([row()] * 6))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(client, editor):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 200_000  # small on the wire
+    client.force_login(editor)
+    response = upload(client, SimpleUploadedFile("bomb.xlsx", buffer.getvalue()))
+    [problem] = messages_of(response)
+    assert "would expand to more than 50 MB; it was not opened" in problem
+
+
+def test_a_damaged_workbook_is_refused(client, editor):
+    client.force_login(editor)
+    response = upload(client, SimpleUploadedFile("broken.xlsx", b"PK\x03\x04 not really"))
+    assert messages_of(response) == ["The file is not a valid .xlsx workbook."]
+
+
+# XLSX and formulas --------------------------------------------------------------------------
+
+
+def test_an_xlsx_with_real_dates_and_numbers_imports(client, editor, acdn):
+    values = row(progress=75, as_of=datetime.datetime.combine(TODAY, datetime.time()))
+    client.force_login(editor)
+    preview = upload(client, xlsx_file([values]))
+    assert preview.context["row_count"] == 1
+    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+    entry = ImplementationStatus.objects.get()
+    assert (entry.progress, entry.as_of) == (75, TODAY)
+
+
+def test_formula_cells_are_kept_as_text_never_computed(editor, acdn):
+    workbook_rows = [
+        row(note='=HYPERLINK("https://evil.example","click")'),
+        row(note="=1+1", status='=CONCAT("in_","progress")'),
+    ]
+    table = read_table(xlsx_file(workbook_rows))
+    preview = validate(table, user=editor)
+    assert [str(error) for error in preview.errors] == [
+        'Row 3, column status: “=CONCAT("in_","progress")” is not a status; use one of '
+        + ", ".join(Status.values)
+        + "."
+    ]
+    assert preview.rows[0].note == '=HYPERLINK("https://evil.example","click")'
+
+
+def test_an_escaped_export_cell_imports_back_unchanged(editor, acdn):
+    for text in ["=SUM(A1:A9)", "+44 20", "-5 days", "@here", "plain", "'quoted"]:
+        assert restore(escape_formula(text)) == text
+    table = read_table(csv_file([row(note=escape_formula("=1+1"))]))
+    assert validate(table, user=editor).rows[0].note == "=1+1"
+
+
+# All or nothing --------------------------------------------------------------------------------
+
+
+def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia):
+    table = read_table(csv_file([row(), row()]))
+    assert len(apply(table, user=malaysia_editor, submit=True)) == 2
+
+    table = read_table(csv_file([row(), row(party="PHL")]))
+    with pytest.raises(ImportFailed) as failure:
+        apply(table, user=malaysia_editor, submit=True)
+    assert [str(error) for error in failure.value.errors] == [
+        "Row 3, column party: you may not record status for Philippines."
+    ]
+    assert ImplementationStatus.objects.count() == 2  # only the first import's rows
+
+
+def test_the_export_columns_are_one_constant(acdn):
+    assert COLUMNS[:6] == ("instrument", "instrument_name", "party", "status", "progress", "as_of")
+    assert set(status_import.REQUIRED_COLUMNS) <= set(COLUMNS)
