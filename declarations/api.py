@@ -1,3 +1,503 @@
-"""The REST API, mounted at /api/v1/."""
+"""The REST API, mounted at /api/v1/: read-only viewsets over the shared FilterSets, one
+write (POST /statuses/), Atom feeds, Akoma Ntoso downloads, the OpenAPI schema and docs.
 
-urlpatterns = []
+Every GET answering 200 carries an ETag computed from the body, and a request repeating
+it in If-None-Match gets 304 with no body. Lists are also served as CSV (?format=csv).
+Errors are always JSON, whatever format was asked for.
+"""
+
+import csv
+import io
+import json
+
+from django.db.models import Case, Prefetch, When
+from django.http import Http404
+from django.urls import path, register_converter
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import mixins, renderers, routers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import akoma_ntoso, feeds
+from .authentication import ReadAccess, RecordsStatus
+from .exports import escape_formula
+from .filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter, StatusFilter
+from .models import (
+    Clause,
+    Declaration,
+    ImplementationStatus,
+    Instrument,
+    Part,
+    Party,
+    Reference,
+    Theme,
+    overdue_condition,
+)
+from .pagination import SyncCursorPagination
+from .serializers import (
+    ClauseSerializer,
+    DeclarationDetailSerializer,
+    DeclarationSerializer,
+    InstrumentSerializer,
+    PartySerializer,
+    StatusSerializer,
+    StatusWriteSerializer,
+    ThemeSerializer,
+)
+
+app_name = "api"
+
+# Slugs in addresses: anything else is a plain 404 before any query runs.
+SLUG = r"[-a-zA-Z0-9_]+"
+ANCHOR = r"(?:pre|op)-[0-9]{1,4}"
+PARTS = {"pre": Part.PREAMBLE, "op": Part.OPERATIVE}
+
+
+class AnchorConverter:
+    regex = ANCHOR
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnchorConverter, "anchor")
+
+
+# Renderers -------------------------------------------------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """One row per result, one column per field. Lists of plain values are joined with "; ",
+    nested objects are written as JSON; text that a spreadsheet would run as a formula is
+    escaped as in the report downloads."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("results", []) if isinstance(data, dict) else (data or [])
+        view = (renderer_context or {}).get("view")
+        header = list(rows[0]) if rows else list(view.get_serializer().fields) if view else []
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_cell(row.get(name)) for name in header])
+        return buffer.getvalue().encode(self.charset)
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        value = "; ".join("" if v is None else str(v) for v in value)
+    elif isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return escape_formula(value)
+
+
+class DocumentRenderer(renderers.BaseRenderer):
+    """For views that build their own XML: it passes the bytes through."""
+
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class AkomaNtosoRenderer(DocumentRenderer):
+    media_type = akoma_ntoso.MEDIA_TYPE
+    format = "akn"
+
+
+class AtomRenderer(DocumentRenderer):
+    media_type = "application/atom+xml"
+    format = "atom"
+
+
+# Conditional requests --------------------------------------------------------------------
+
+
+def conditional(request, response):
+    """Answer 304 when the client already holds this exact body (If-None-Match), or when
+    nothing is newer than its If-Modified-Since where the response says Last-Modified."""
+
+    def finish(response):
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return None
+        set_response_etag(response)
+        # Consumers must revalidate each time; the ETag makes that cheap.
+        patch_cache_control(response, private=True, no_cache=True)
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
+
+    if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+        response.add_post_render_callback(finish)
+        return response
+    return finish(response) or response
+
+
+class ApiMixin:
+    """ETags on every read, CSV on every list, and errors always in JSON."""
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            found.append(CSVRenderer())
+        return found
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+            response.content_type = None
+        return conditional(request, response)
+
+
+class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = SLUG
+
+    def as_of(self):
+        """The FilterSet's as-of date (today unless ?as_of= says otherwise)."""
+        filterset = self.filterset_class(self.request.query_params)
+        filterset.is_valid()
+        return filterset.at
+
+
+# Viewsets --------------------------------------------------------------------------------
+
+
+class DeclarationViewSet(ReadOnlyViewSet):
+    """Adopted declarations, newest first. Detail by slug, with the clauses."""
+
+    queryset = Declaration.objects.order_by("-adopted_on", "title", "pk")
+    filterset_class = DeclarationFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return self.queryset.defer("text")
+        if self.action == "akoma_ntoso":
+            references = Reference.objects.select_related("instrument").order_by("pk")
+            clauses = Clause.objects.order_by("-part", "number").prefetch_related(
+                Prefetch("references", queryset=references)
+            )
+            return self.queryset.prefetch_related(Prefetch("clauses", queryset=clauses))
+        return self.queryset.prefetch_related(
+            Prefetch("clauses", queryset=Clause.objects.order_by("-part", "number"))
+        )
+
+    def get_serializer_class(self):
+        return DeclarationSerializer if self.action == "list" else DeclarationDetailSerializer
+
+    def get_renderers(self):
+        if self.action == "akoma_ntoso":
+            return [AkomaNtosoRenderer()]
+        return super().get_renderers()
+
+    def perform_content_negotiation(self, request, force=False):
+        # Legal-document systems ask for application/xml, text/xml or nothing in particular;
+        # the document is only available in one format, so give it to all of them.
+        return super().perform_content_negotiation(request, force=force or self.is_document())
+
+    def is_document(self):
+        return getattr(self, "action", None) == "akoma_ntoso"
+
+    @extend_schema(
+        summary="The declaration as Akoma Ntoso XML",
+        description=(
+            "An Akoma Ntoso 3.0 `statement`: preamble as recitals, operative paragraphs as "
+            "numbered paragraphs, cited instruments as references."
+        ),
+        operation_id="declarations_akoma_ntoso",
+        parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=f"^{SLUG}$")],
+        responses={(200, akoma_ntoso.MEDIA_TYPE): OpenApiTypes.STR},
+        filters=False,
+    )
+    def akoma_ntoso(self, request, slug=None):
+        declaration = self.get_object()
+        return Response(
+            akoma_ntoso.declaration_to_akn(declaration),
+            headers={"Content-Disposition": f'attachment; filename="{declaration.slug}.akn.xml"'},
+        )
+
+
+class ClauseViewSet(ReadOnlyViewSet):
+    """Paragraphs of declarations with the instruments they cite. Detail by declaration
+    slug and anchor (op-9, pre-3)."""
+
+    queryset = (
+        Clause.objects.select_related("declaration")
+        .prefetch_related(
+            Prefetch("references", queryset=Reference.objects.select_related("instrument"))
+        )
+        .order_by("-declaration__adopted_on", "declaration__slug", "-part", "number")
+    )
+    serializer_class = ClauseSerializer
+    filterset_class = ClauseFilter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("declaration", str, OpenApiParameter.PATH, pattern=f"^{SLUG}$"),
+            OpenApiParameter(
+                "anchor",
+                str,
+                OpenApiParameter.PATH,
+                pattern=f"^{ANCHOR}$",
+                description="pre-N: the Nth preambular paragraph; op-N: the Nth operative one.",
+            ),
+        ],
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def get_object(self):
+        kind, _, number = self.kwargs["anchor"].partition("-")
+        clause = (
+            self.get_queryset()
+            .filter(declaration__slug=self.kwargs["declaration"], part=PARTS[kind], number=number)
+            .first()
+        )
+        if clause is None:
+            raise Http404("No such clause.")
+        return clause
+
+
+class InstrumentViewSet(ReadOnlyViewSet):
+    """Instruments and milestones with their status as of `as_of` (today by default)."""
+
+    queryset = (
+        Instrument.objects.select_related("parent")
+        .prefetch_related(
+            "themes",
+            "lead_parties",
+            Prefetch(
+                "references",
+                queryset=Reference.objects.select_related("clause__declaration").order_by(
+                    "-clause__declaration__adopted_on", "clause__number", "pk"
+                ),
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilter
+    lookup_field = "slug"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description="Status as known on this date (today)."
+            )
+        ]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        # InstrumentFilter annotates the current status as of its date; the same date
+        # drives the overdue flag, each party's latest entry and the milestones' status.
+        queryset = super().filter_queryset(queryset)
+        at = self.as_of()
+        by_party = (
+            ImplementationStatus.objects.latest_per_party(at)
+            .filter(party__isnull=False)
+            .select_related("party")
+            .order_by("party__name")
+        )
+        milestones = Instrument.objects.with_current_status(at=at).order_by("due_on", "name")
+        # A CASE, not the bare condition: SQL would answer NULL for an instrument with no
+        # due date, and the API promises true or false.
+        overdue = Case(When(overdue_condition(at), then=True), default=False)
+        return queryset.annotate(is_overdue=overdue).prefetch_related(
+            Prefetch("statuses", queryset=by_party, to_attr="current_by_party"),
+            Prefetch("children", queryset=milestones, to_attr="milestones"),
+        )
+
+
+class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
+    """Published status entries in publication order, for incremental sync: follow `next`
+    and every published entry arrives exactly once. POST records a new entry."""
+
+    queryset = (
+        ImplementationStatus.objects.published()
+        .select_related("instrument", "party")
+        .prefetch_related("evidence")
+        .order_by("published_at", "pk")
+    )
+    serializer_class = StatusSerializer
+    filterset_class = StatusFilter
+    pagination_class = SyncCursorPagination
+    permission_classes = [ReadAccess, RecordsStatus]
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_serializer_class(self):
+        return StatusWriteSerializer if self.action == "create" else StatusSerializer
+
+    @extend_schema(
+        request=StatusWriteSerializer,
+        examples=[
+            OpenApiExample(
+                "A country editor's report, sent for review",
+                request_only=True,
+                value={
+                    "instrument": "acdn-guidelines",
+                    "party": "MYS",
+                    "status": "in_progress",
+                    "progress": 60,
+                    "as_of": "2026-09-01",
+                    "note": "National node connected for testing.",
+                    "evidence": [
+                        {
+                            "title": "Working group report",
+                            "url": "https://example.org/acdn-report.pdf",
+                            "kind": "meeting_report",
+                        }
+                    ],
+                    "state": "submitted",
+                },
+            )
+        ],
+        responses={
+            201: StatusSerializer,
+            400: OpenApiResponse(description="Invalid fields, with a message for each."),
+            403: OpenApiResponse(description="Not allowed to report for this party or state."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+class PartyViewSet(ReadOnlyViewSet):
+    queryset = Party.objects.order_by("group", "name")
+    serializer_class = PartySerializer
+    filterset_class = PartyFilter
+    lookup_field = "code"
+
+
+class ThemeViewSet(ReadOnlyViewSet):
+    queryset = Theme.objects.order_by("name")
+    serializer_class = ThemeSerializer
+    lookup_field = "slug"
+
+
+# Feeds -----------------------------------------------------------------------------------
+
+
+class FeedView(ApiMixin, APIView):
+    """An Atom feed behind the API's authentication and throttling."""
+
+    renderer_classes = [AtomRenderer]
+    feed_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        # Feed readers send all sorts of Accept headers; there is one format to give.
+        return super().perform_content_negotiation(request, force=True)
+
+    def get(self, request, **kwargs):
+        return self.feed_class()(request._request, **kwargs)
+
+
+@extend_schema(
+    summary="Atom feed of published status changes",
+    responses={(200, "application/atom+xml"): OpenApiTypes.STR},
+)
+class StatusFeedView(FeedView):
+    feed_class = feeds.StatusFeed
+
+    def get(self, request):
+        return super().get(request)
+
+
+@extend_schema(
+    summary="Atom feed of a declaration's published status changes",
+    parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=f"^{SLUG}$")],
+    responses={(200, "application/atom+xml"): OpenApiTypes.STR},
+)
+class DeclarationFeedView(FeedView):
+    feed_class = feeds.DeclarationStatusFeed
+
+    def get(self, request, slug):
+        return super().get(request, slug=slug)
+
+
+# Schema and docs -------------------------------------------------------------------------
+
+
+def csv_as_text(result, generator, request, public):
+    """Schema post-processing: a CSV body is text, not the JSON object drf-spectacular
+    assumes for every renderer."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if "text/csv" in content:
+                    content["text/csv"] = {"schema": {"type": "string"}}
+    return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "declarations.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` (or `Bearer <key>`), with a key from an administrator.",
+        }
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from this site's static files, its settings in a separate script: the page
+    has no inline script or style, so the strict Content-Security-Policy holds."""
+
+    url_name = "api:schema"
+    template_name = "declarations/api_docs.html"
+
+
+router = routers.SimpleRouter()
+router.register("declarations", DeclarationViewSet)
+router.register("instruments", InstrumentViewSet)
+router.register("statuses", StatusViewSet, basename="status")
+router.register("parties", PartyViewSet)
+router.register("themes", ThemeViewSet)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path(
+        "declarations/<slug:slug>/akn.xml",
+        DeclarationViewSet.as_view({"get": "akoma_ntoso"}),
+        name="declaration-akn",
+    ),
+    path("clauses/", ClauseViewSet.as_view({"get": "list"}), name="clause-list"),
+    path(
+        "clauses/<slug:declaration>/<anchor:anchor>/",
+        ClauseViewSet.as_view({"get": "retrieve"}),
+        name="clause-detail",
+    ),
+    path("feeds/statuses/", StatusFeedView.as_view(), name="feed-statuses"),
+    path("feeds/declarations/<slug:slug>/", DeclarationFeedView.as_view(), name="feed-declaration"),
+    *router.urls,
+]
