@@ -1,0 +1,113 @@
+"""Structured audit records: who did what, when, from where, as one `key=value` line each.
+
+Events: sign-in failures (admin and API tokens), lockouts, permission denials, status
+publications and rejections, and edit conflicts. They go to the `tracker.audit` logger so an
+operator can route them apart from the rest. A record never holds a password, a token key
+or any other submitted secret: callers pass only the fields named here, and values are
+quoted so a crafted username cannot forge extra keys or lines.
+"""
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+logger = logging.getLogger("tracker.audit")
+
+# What axes and the audit log record as the "username" of a failed API token: the key
+# itself must never be stored, and per-address counting is what stops guessing.
+API_TOKEN_USERNAME = "(api token)"
+
+
+def client_ip(request):
+    """The caller's address. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set) it is the
+    last X-Forwarded-For hop, the one the proxy itself appended; anything to its left was
+    sent by the client and may be forged."""
+    if request is None:
+        return None
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR")
+
+
+def _value(value):
+    if value is None:
+        return "-"
+    text = str(value)
+    # Bare words stay readable; anything with spaces, quotes, '=' or newlines is quoted
+    # as a JSON string, so one record is always one line and keys cannot be injected.
+    if text and all(ch.isalnum() or ch in "-_.:/@()+" for ch in text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _username(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.get_username()
+
+
+def current_request():
+    """The request being served, if any: simple_history's middleware keeps it for the
+    thread, which lets the model layer's records say from where a change came."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def event(name, *, request=None, user=None, level=logging.INFO, **fields):
+    """Log one audit record. `request` defaults to the one being served and `user` to its
+    user; `fields` are extra key=value pairs (object, reason, ...)."""
+    request = request if request is not None else current_request()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    record = {
+        "event": name,
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "user": fields.pop("username", None) or _username(user),
+        "ip": client_ip(request),
+        "method": getattr(request, "method", None),
+        "path": getattr(request, "path", None),
+        **fields,
+    }
+    line = " ".join(f"{key}={_value(value)}" for key, value in record.items())
+    logger.log(level, line, extra={"audit": record})
+
+
+def describe(obj):
+    """`model:pk` for an object, short and unambiguous."""
+    if obj is None:
+        return None
+    return f"{obj._meta.model_name}:{obj.pk}"
+
+
+@receiver(user_login_failed)
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    # Django has already replaced the password with stars in `credentials`, but only the
+    # username is taken here anyway.
+    username = credentials.get("username") if isinstance(credentials, dict) else None
+    event(
+        "login_failed",
+        request=request,
+        username=str(username)[:150] if username else None,
+        level=logging.WARNING,
+    )
+
+
+class AuditMiddleware:
+    """Records every 403 answer (admin, reports, API and CSRF failures alike) as a
+    permission denial, whichever layer refused."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            event("permission_denied", request=request, level=logging.WARNING)
+        return response

@@ -1,0 +1,59 @@
+"""`manage.py restore FILE`: load a backup written by `manage.py backup`.
+
+The target must be migrated (`manage.py migrate`) and hold no tracker data: the rows that
+`migrate` itself writes (parties, themes, roles) are replaced by those in the backup, and
+anything else makes the command stop rather than mix two databases. `--replace` empties a
+database that has data first. Everything happens in one transaction: on any error the
+database is left as it was.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from declarations.models import Declaration, ImplementationStatus, Instrument
+
+
+class Command(BaseCommand):
+    help = "Load a backup written by `manage.py backup` into an empty, migrated database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Delete every row of the target first, even if it holds tracker data.",
+        )
+
+    def handle(self, *args, file, replace, **options):
+        has_data = any(
+            model.objects.exists() for model in (Declaration, Instrument, ImplementationStatus)
+        )
+        if has_data and not replace:
+            raise CommandError(
+                f"The database {connection.settings_dict['NAME']!r} already holds declarations, "
+                "instruments or status entries. Restore into an empty database, or pass "
+                "--replace to delete them first."
+            )
+        with transaction.atomic():
+            # Rows written by migrations (parties, themes, groups) are in the backup too,
+            # possibly under other ids: start from no rows at all. Content types and
+            # permissions are re-created by flush's post-migrate step.
+            self.settle_deferred_checks()
+            call_command("flush", interactive=False, verbosity=0)
+            # The backup holds the history tables as they were; loading many-to-many
+            # fields would otherwise add history rows of its own, under clashing ids.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", file, verbosity=0)
+        self.stdout.write(f"Restored {file} into {connection.settings_dict['NAME']!r}.")
+
+    def settle_deferred_checks(self):
+        """Inside a transaction that has already written rows (a caller's, or a test's),
+        PostgreSQL refuses to TRUNCATE while their deferred foreign-key checks are pending:
+        run the checks now, then defer them again, as loaddata needs."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
