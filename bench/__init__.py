@@ -1,0 +1,1 @@
+"""The benchmark (`make bench`): a script that prints figures, never part of the test suite."""
