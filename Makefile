@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=false
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo test install lint format migrate serve clean
+.PHONY: demo test install lint format migrate serve clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.12")'
@@ -40,6 +40,11 @@ format: install
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest
+
+# Figures at 10k and 1M status entries on the local PostgreSQL (BENCH_POSTGRES to change
+# it); takes several minutes. Not part of `make test`. See BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -4,6 +4,8 @@ Every set that shows status takes `as_of`: the queryset is then annotated with t
 known on that date before any other filter runs.
 """
 
+import datetime
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -35,6 +37,20 @@ def search_instruments(queryset, text):
     )
 
 
+class InstantFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time, compared in UTC: Python accepts UTC offsets up to 24 hours,
+    PostgreSQL only up to 16, and stored times are UTC anyway."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:  # the offset pushes it past year 1 or 9999
+                value = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+                value = value.replace(tzinfo=datetime.UTC)
+        return super().filter(qs, value)
+
+
 class AsOfFilterSet(filters.FilterSet):
     as_of = filters.DateFilter(method="keep", label="As of (YYYY-MM-DD)")
 
@@ -63,7 +79,7 @@ class InstrumentFilter(AsOfFilterSet):
     tracked = filters.BooleanFilter(method="filter_tracked")
     parent = filters.CharFilter(field_name="parent__slug", label="Parent instrument slug")
     q = filters.CharFilter(method="filter_search", label="Search")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = InstantFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Instrument
@@ -128,9 +144,10 @@ class ClauseFilter(filters.FilterSet):
 
 class DeclarationFilter(filters.FilterSet):
     body = filters.CharFilter(lookup_expr="iexact")
-    year = filters.NumberFilter(field_name="adopted_on__year")
+    # Outside 1-9999 there is no date to compare with: a 400, not a server error.
+    year = filters.NumberFilter(field_name="adopted_on__year", min_value=1, max_value=9999)
     q = filters.CharFilter(method="filter_search", label="Search")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = InstantFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Declaration
@@ -148,7 +165,7 @@ class StatusFilter(filters.FilterSet):
     party = filters.CharFilter(method="filter_party", label="Party code, or 'region'")
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     as_of = filters.DateFilter(method="filter_as_of", label="Known on (YYYY-MM-DD)")
-    updated_since = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    updated_since = InstantFilter(field_name="published_at", lookup_expr="gte")
 
     class Meta:
         model = ImplementationStatus

@@ -8,14 +8,20 @@ an `at` date and only looks at what was both true (`as_of`) and known (`publishe
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from . import audit
+from .audit import describe
 
 
 class Part(models.TextChoices):
@@ -111,6 +117,14 @@ def _choices_check(field, choices, name):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
+def region_first():
+    """0 for a region-wide entry (no party), 1 for a country's: sorts the region first.
+
+    Shared by `with_current_status()` and the index `status_current_idx`; PostgreSQL uses an
+    expression index only for a query that orders by the very same expression."""
+    return Case(When(party__isnull=True, then=Value(0)), default=Value(1))
+
+
 def end_of_day(day):
     """The last instant of `day` in UTC: what was known "on" a date includes that whole day."""
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
@@ -189,6 +203,23 @@ class Declaration(models.Model):
         return reverse("admin:declarations_declaration_change", args=[self.pk])
 
 
+# What a trackable clause must do to an instrument to make it work to follow. A clause that
+# only cites, notes or reaffirms something (UNCLOS, the confidence-building measures it
+# commends) creates no work for this declaration.
+TRACKED_RELATIONS = (
+    Relation.ADOPTS,
+    Relation.APPROVES,
+    Relation.WELCOMES,
+    Relation.ENCOURAGES,
+    Relation.LOOKS_FORWARD,
+)
+
+
+def tracking(prefix=""):
+    """The condition on a Reference (reached through `prefix`) that makes it tracked."""
+    return Q(**{f"{prefix}clause__trackable": True, f"{prefix}relation__in": TRACKED_RELATIONS})
+
+
 class InstrumentQuerySet(models.QuerySet):
     def _latest_published(self, at):
         """Published assessments of the outer instrument that were true and known on `at`.
@@ -201,8 +232,8 @@ class InstrumentQuerySet(models.QuerySet):
         )
         if at is not None:
             entries = entries.filter(as_of__lte=at, published_at__lte=end_of_day(at))
-        region_first = Case(When(party__isnull=True, then=Value(0)), default=Value(1))
-        return entries.order_by(region_first, "-as_of", "-published_at", "-pk")
+        # The same expression as in `status_current_idx`, so each subquery is one index probe.
+        return entries.order_by(region_first(), "-as_of", "-published_at", "-pk")
 
     def with_current_status(self, at=None):
         """Annotate `current_status`, `current_progress`, `current_as_of`, `last_published_at`.
@@ -221,9 +252,10 @@ class InstrumentQuerySet(models.QuerySet):
         )
 
     def tracked(self):
-        """Instruments with work to follow: cited by a trackable clause, or a milestone."""
+        """Instruments with work to follow: adopted, approved, welcomed, encouraged or looked
+        forward to by a trackable clause (see `tracking`), or a milestone."""
         return self.filter(
-            Exists(Reference.objects.filter(instrument=OuterRef("pk"), clause__trackable=True))
+            Exists(Reference.objects.filter(tracking(), instrument=OuterRef("pk")))
             | Q(parent__isnull=False)
         )
 
@@ -248,8 +280,72 @@ def overdue_condition(at):
 def stale_condition(at, days=None):
     """The stale rule (less `tracked()`) on a queryset annotated by `with_current_status(at)`."""
     days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
-    cutoff = at - datetime.timedelta(days=days)
+    # An `at` within `days` of year 1 (an API client can ask for one) has no earlier date.
+    cutoff = max(at, datetime.date.min + datetime.timedelta(days=days)) - datetime.timedelta(
+        days=days
+    )
     return (Q(current_as_of__isnull=True) | Q(current_as_of__lt=cutoff)) & OPEN
+
+
+def completion(status, progress):
+    """Per cent done of one instrument in a roll-up: the progress recorded, else 100 when it
+    is completed and 0 otherwise (no information counts as nothing done)."""
+    if progress is not None:
+        return progress
+    return 100 if status == Status.COMPLETED else 0
+
+
+@dataclass
+class Rollup:
+    """Instruments counted by current status (None = no information) and per cent complete,
+    the average of their `completion()`."""
+
+    counts: dict = field(default_factory=dict)
+    done: int = 0
+
+    def add(self, status, progress):
+        self.counts[status] = self.counts.get(status, 0) + 1
+        self.done += completion(status, progress)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def percent(self):
+        return round(self.done / self.total) if self.total else None
+
+
+def rollup(instruments):
+    """The roll-up of a queryset annotated by `with_current_status(at)`."""
+    result = Rollup()
+    for status, progress in instruments.order_by().values_list(
+        "current_status", "current_progress"
+    ):
+        result.add(status, progress)
+    return result
+
+
+def rollups_by_declaration(instruments, *, declarations=None):
+    """{declaration id: Rollup} over a queryset annotated by `with_current_status(at)`.
+
+    Business rule: a declaration's roll-up counts the instruments cited by its trackable
+    clauses, each once however often it is cited; declaratory and other untracked clauses
+    do not count, so they can never make a declaration look "0% done".
+    """
+    condition = tracking("references__")
+    if declarations is not None:
+        condition &= Q(references__clause__declaration__in=declarations)
+    rows = (
+        instruments.filter(condition)
+        .order_by()
+        .values_list("references__clause__declaration", "pk", "current_status", "current_progress")
+        .distinct()
+    )
+    result = {}
+    for declaration_id, _pk, status, progress in rows:
+        result.setdefault(declaration_id, Rollup()).add(status, progress)
+    return result
 
 
 class Instrument(models.Model):
@@ -354,28 +450,46 @@ class Reference(models.Model):
     def __str__(self):
         return f"{self.clause} {self.get_relation_display()} {self.instrument}"
 
+    @property
+    def is_tracked(self):
+        """Python twin of `tracking()` for a reference whose clause is loaded."""
+        return self.clause.trackable and self.relation in TRACKED_RELATIONS
+
 
 class ImplementationStatusQuerySet(models.QuerySet):
     def published(self):
         return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def visible_to(self, user):
+        """The entries `user` may see in the admin: reviewers see every entry; anyone else
+        sees published entries, every entry for the parties they report for, and their own."""
+        if not user.is_authenticated:
+            return self.published()
+        if can_review(user):
+            return self
+        return self.filter(
+            Q(review_state=ReviewState.PUBLISHED)
+            # A subquery, not a join through `editors`, so no entry is listed twice.
+            | Q(party__in=Party.objects.filter(editors=user))
+            | Q(recorded_by=user)
+        )
 
     def known_at(self, at):
         """Published entries that were true (`as_of`) and known (`published_at`) on `at`."""
         return self.published().filter(as_of__lte=at, published_at__lte=end_of_day(at))
 
     def latest_per_party(self, at=None):
-        """The current entry for each (instrument, party) pair, region included, as of `at`."""
+        """The current entry for each (instrument, party) pair, region included, as of `at`.
+
+        One pass in index order (`status_latest_idx`) numbering each pair's entries newest
+        first, keeping number 1; no correlated subquery per entry."""
         base = self.known_at(at) if at is not None else self.published()
-        newest = base.filter(instrument=OuterRef("instrument")).order_by(
-            "-as_of", "-published_at", "-pk"
+        newest_first = Window(
+            RowNumber(),
+            partition_by=[F("instrument"), F("party")],
+            order_by=[F("as_of").desc(), F("published_at").desc(), F("pk").desc()],
         )
-        return base.filter(
-            Q(party__isnull=True, pk=Subquery(newest.filter(party__isnull=True).values("pk")[:1]))
-            | Q(
-                party__isnull=False,
-                pk=Subquery(newest.filter(party=OuterRef("party")).values("pk")[:1]),
-            )
-        )
+        return base.annotate(pair_rank=newest_first).filter(pair_rank=1)
 
 
 class ImplementationStatus(models.Model):
@@ -395,7 +509,10 @@ class ImplementationStatus(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Per cent complete, 0 to 100, if it can be measured."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Per cent complete, 0 to 100, if it can be measured.",
     )
     as_of = models.DateField(help_text="The date this assessment describes.")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -444,14 +561,46 @@ class ImplementationStatus(models.Model):
             ),
         ]
         indexes = [
-            # Current status: latest published entry per instrument (and party), as of a date.
+            # latest_per_party(): each (instrument, party) pair's entries newest first, read
+            # in index order by the window that keeps the newest.
             models.Index(
                 "instrument",
                 "party",
                 F("as_of").desc(),
                 F("published_at").desc(),
+                F("id").desc(),
                 name="status_latest_idx",
                 condition=Q(review_state="published"),
+            ),
+            # with_current_status(): the region's latest entry, else any party's, as of a
+            # date; one index probe per instrument (the expression must match the query's).
+            models.Index(
+                "instrument",
+                region_first(),
+                F("as_of").desc(),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="status_current_idx",
+                condition=Q(review_state="published"),
+            ),
+            # An instrument's entries newest first, any party: the instrument report's history
+            # and the admin's "last update" column. Without it the planner may walk
+            # status_recent_idx for each instrument instead.
+            models.Index(
+                "instrument",
+                F("as_of").desc(),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="status_instrument_idx",
+                condition=Q(review_state="published"),
+            ),
+            # Admin changelist (Meta.ordering): the newest entries first, read from the
+            # index instead of sorting the whole history; also MIN/MAX(as_of).
+            models.Index(
+                F("as_of").desc(),
+                F("recorded_at").desc(),
+                F("id").desc(),
+                name="status_recent_idx",
             ),
             # Incremental sync and feeds: published entries in publication order.
             models.Index(
@@ -501,6 +650,45 @@ def check_as_of(as_of, today=None):
         )
 
 
+class EditConflict(Exception):
+    """Someone saved the object after the editor loaded it; nothing was written."""
+
+
+def conflict_message(model):
+    return (
+        f"This {model._meta.verbose_name} was changed by someone else since you opened it; "
+        "reload to see their changes. Nothing was saved."
+    )
+
+
+def is_current_version(obj, version):
+    """Whether the stored row of `obj` still carries `version` (a cheap early check)."""
+    return type(obj)._default_manager.filter(pk=obj.pk, version=version).exists()
+
+
+@transaction.atomic
+def save_versioned(obj, *, version, update_fields=None):
+    """Save `obj` only if its row still carries `version`, the one its editor loaded.
+
+    Optimistic locking for every model with a `version` field: a conditional
+    UPDATE ... WHERE pk = ... AND version = ... claims the row and increments its version.
+    Of two saves that loaded the same version the database lets exactly one match; the
+    other raises EditConflict and, inside the same transaction, writes nothing.
+    """
+    model = type(obj)
+    claimed = model._default_manager.filter(pk=obj.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        audit.event("edit_conflict", object=describe(obj), version_seen=version)
+        raise EditConflict(conflict_message(model))
+    obj.version = version + 1
+    if update_fields is not None:
+        update_fields = [*update_fields, "version"]
+    obj.save(update_fields=update_fields)
+    return obj
+
+
 @transaction.atomic
 def record_status(
     *,
@@ -543,12 +731,16 @@ def record_status(
         entry.reviewed_by = by
     elif submit:
         entry.review_state = ReviewState.SUBMITTED
-    entry.full_clean()
+    # The database enforces the CHECK constraints; validating them here would cost a query
+    # each, per entry, which bulk imports feel. Field validation still names bad values.
+    entry.full_clean(validate_constraints=False)
     entry.save()
     for item in evidence:
         link = Evidence(status=entry, **item)
         link.full_clean(exclude=["status"])
         link.save()
+    if publish:
+        audit.event("status_published", user=by, object=describe(entry))
     return entry
 
 
@@ -561,9 +753,7 @@ def submit_status(entry, *, by):
     if not (entry.recorded_by_id == by.pk or can_review(by)):
         raise PermissionDenied("Only the author or a reviewer may submit this entry.")
     entry.review_state = ReviewState.SUBMITTED
-    entry.version = F("version") + 1
-    entry.save(update_fields=["review_state", "version"])
-    entry.refresh_from_db(fields=["version"])
+    save_versioned(entry, version=entry.version, update_fields=["review_state"])
     return entry
 
 
@@ -583,11 +773,15 @@ def review_status(entry, *, by, publish, comment=""):
     entry.published_at = timezone.now() if publish else None
     entry.reviewed_by = by
     entry.review_comment = comment
-    entry.version = F("version") + 1
-    entry.save(
-        update_fields=["review_state", "published_at", "reviewed_by", "review_comment", "version"]
+    # The entry as the reviewer loaded it is what gets published: a change since is a conflict.
+    save_versioned(
+        entry,
+        version=entry.version,
+        update_fields=["review_state", "published_at", "reviewed_by", "review_comment"],
     )
-    entry.refresh_from_db(fields=["version"])
+    audit.event(
+        "status_published" if publish else "status_rejected", user=by, object=describe(entry)
+    )
     return entry
 
 

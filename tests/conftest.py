@@ -4,6 +4,24 @@ import pytest
 from django.contrib.auth.models import Group
 
 from declarations.models import Party
+from tests.factories import rerun_data_migrations
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """A transactional test starts after another one may have flushed every table, data
+    migrations' rows included: put the parties, themes and roles back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        if not Party.objects.filter(code="MYS").exists():
+            rerun_data_migrations()
 
 
 def _user(django_user_model, username, *, groups=(), parties=(), superuser=False):
@@ -52,3 +70,35 @@ def malaysia():
 @pytest.fixture
 def philippines():
     return Party.objects.get(code="PHL")
+
+
+@pytest.fixture
+def consumer(django_user_model):
+    """An API consumer: a dashboard's service account, in no group, reading with a token."""
+    return _user(django_user_model, "dash")
+
+
+@pytest.fixture
+def api_client_for(clear_api_throttles):
+    """Returns make(user, **token_fields): a DRF test client sending `Authorization: Token
+    <key>` for a new token of `user`; the token is on `client.token`."""
+    from rest_framework.test import APIClient
+
+    from declarations.models import ApiToken
+
+    def make(user, **fields):
+        token, key = ApiToken.issue(user=user, name=f"Test token for {user}", **fields)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        client.token, client.key = token, key
+        return client
+
+    return make
+
+
+@pytest.fixture
+def clear_api_throttles():
+    """API throttling counts requests in the cache; each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -3,6 +3,10 @@
 import datetime
 import itertools
 
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
+
 from declarations.models import (
     Clause,
     Declaration,
@@ -83,3 +87,17 @@ def make_status(
         published_at=published_at if published else None,
         **fields,
     )
+
+
+def rerun_data_migrations():
+    """Parties, themes and roles as `migrate` made them: a transactional test's flush
+    empties every table, data migrations included."""
+    loader = MigrationLoader(connection)
+    for key in loader.graph.forwards_plan(loader.graph.leaf_nodes("declarations")[0]):
+        if key[0] != "declarations":
+            continue
+        state = loader.project_state(key, at_end=False)
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(state.apps, None)
+            operation.state_forwards(key[0], state)

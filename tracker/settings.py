@@ -6,6 +6,7 @@ with no set-up (SQLite file, DEBUG only when asked for) and so that a production
 deployment fails closed.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -74,6 +75,34 @@ def database_from_url(url):
     )
 
 
+def cache_from_url(url):
+    """Turn a CACHE_URL into a CACHES entry: locmem:// (one process), db://table_name (shared
+    through the database; run `manage.py createcachetable` once) or redis://host:port/db."""
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "db":
+        table = parts.netloc or parts.path.strip("/") or "tracker_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {parts.scheme!r} is not supported: use locmem://, db://table or redis://."
+    )
+
+
+def env_rate(name, default):
+    """A throttle rate such as 600/minute; a typo stops start-up instead of at the first call."""
+    value = os.environ.get(name, "").strip() or default
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: use a number, a slash and second, minute, hour "
+            "or day (600/minute)."
+        )
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -97,12 +126,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "declarations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (after collectstatic), by every app-server process.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +145,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "declarations.audit.AuditMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -137,6 +174,31 @@ DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# JSON fixtures (manage.py backup/restore) keep timestamps to the microsecond.
+SERIALIZATION_MODULES = {"json": "declarations.fixture_format"}
+
+# API throttling counts requests in this cache: with several worker processes it must be
+# shared (db:// or redis://), or each process keeps its own count.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+# django-axes first: it refuses a locked-out client before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection (admin sign-in and API tokens): after AXES_FAILURE_LIMIT failures
+# the same username from the same address is locked out for AXES_COOLOFF_MINUTES.
+# API token failures count under one pseudo-username, so per address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "declarations.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "declarations.audit.client_ip"
+# The audit log (declarations.audit) records failures; axes' own per-attempt log rows and
+# its chatty INFO lines add nothing to it.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,11 +217,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Compressed copies (gzip, brotli when installed) written by collectstatic; names are not
+# hashed, so pages render before collectstatic has run (tests, a fresh checkout).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 LOGIN_URL = "admin:login"
 
 # Production hardening: on unless DEBUG, each overridable by its own variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -215,10 +285,78 @@ TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
 # How far in the future a status entry's as-of date may lie (time zones differ by a day).
 TRACKER_MAX_FUTURE_DAYS = env_int("TRACKER_MAX_FUTURE_DAYS", 1)
+# When true, anyone may read the reports; otherwise they need a signed-in user who may view
+# instruments (managers, editors, administrators, country editors).
+TRACKER_PUBLIC_REPORTS = env_bool("TRACKER_PUBLIC_REPORTS", False)
+# Anonymous visitors may read the API (never write) when true: for a public deployment.
+TRACKER_PUBLIC_API = env_bool("TRACKER_PUBLIC_API", False)
+# Published status entries appear in the API's incremental feed this many seconds after
+# publication, so that a transaction still committing an earlier entry cannot be overtaken.
+TRACKER_API_SYNC_DELAY_SECONDS = env_int("TRACKER_API_SYNC_DELAY_SECONDS", 10)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "declarations.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["declarations.authentication.ReadAccess"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "declarations.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "declarations.authentication.AnonThrottle",
+        "declarations.authentication.UserThrottle",
+        "declarations.authentication.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("TRACKER_API_RATE_ANON", "60/minute"),
+        "user": env_rate("TRACKER_API_RATE_USER", "600/minute"),
+        "write": env_rate("TRACKER_API_RATE_WRITE", "60/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Declaration tracker API",
+    "DESCRIPTION": (
+        "Declarations, clauses, instruments and their published implementation status. "
+        "Send `Authorization: Token <key>` with a key from an administrator."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, served as static
+    # files by this site: no CDN, which the Content-Security-Policy would block anyway.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "declarations.api.csv_as_text",
+    ],
+    # One named enum per set of choices, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "InstrumentKindEnum": "declarations.models.Kind",
+        "EvidenceKindEnum": "declarations.models.EvidenceKind",
+        "StatusEnum": "declarations.models.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each layout step of a PDF at INFO and every CSS property it does not
+    # know (browser-only print settings) as a warning: neither needs an operator.
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        # Audit records (sign-in failures, denials, publications, conflicts): one
+        # key=value line each; route this logger to its own file or collector if needed.
+        "tracker.audit": {"level": "INFO"},
+        # django-axes logs each failure itself; the audit logger already has them.
+        "axes": {"level": "ERROR"},
+    },
 }
