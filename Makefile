@@ -39,6 +39,8 @@ format: install
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	@# Static files as production serves them (whitenoise from STATIC_ROOT).
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 # Figures at 10k and 1M status entries on the local PostgreSQL (BENCH_POSTGRES to change
