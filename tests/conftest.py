@@ -97,8 +97,13 @@ def api_client_for(clear_api_throttles):
 
 
 @pytest.fixture
-def clear_api_throttles():
-    """API throttling counts requests in the cache; each test starts with none counted."""
+def clear_api_throttles(monkeypatch):
+    """API throttling counts requests in the cache per clock minute; each test starts with
+    none counted, and its requests all fall in one minute (10 s into it), so a test that
+    runs across a minute boundary is not given a fresh allowance halfway."""
     from django.core.cache import cache
 
+    from declarations.authentication import CountingThrottle
+
     cache.clear()
+    monkeypatch.setattr(CountingThrottle, "timer", lambda self: 1_800_000_010.0)

@@ -30,10 +30,50 @@ def test_two_processes_with_a_database_cache_see_the_same_counters(settings):
     first = DatabaseCache("shared_cache_test", {})
     second = DatabaseCache("shared_cache_test", {})
 
-    first.set("throttle_user_1", [1700000000.0])
-    assert second.get("throttle_user_1") == [1700000000.0]
-    second.set("throttle_user_1", [1700000001.0, 1700000000.0])
-    assert len(first.get("throttle_user_1")) == 2
+    assert first.add("throttle_user_1:29000000", 1)
+    assert second.incr("throttle_user_1:29000000") == 2
+    assert first.incr("throttle_user_1:29000000") == 3
+    assert not second.add("throttle_user_1:29000000", 1)
+
+
+class TestCountingThrottle:
+    """Throttles count requests per caller and clock window, one cache increment each."""
+
+    @pytest.fixture
+    def throttle(self, settings, clear_api_throttles):
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] | {"user": "3/minute"}
+        settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": rates}
+
+        def ask(user, at):
+            throttle = UserThrottle()
+            throttle.timer = lambda: at
+            request = type("Request", (), {"user": user, "META": {}})()
+            return throttle.allow_request(request, None), throttle.wait()
+
+        return ask
+
+    def test_a_caller_gets_the_rate_in_each_window_and_waits_for_the_next(self, throttle):
+        reader = type("User", (), {"pk": 7, "is_authenticated": True})()
+        start = 1_800_000_000.0  # the first second of a clock minute
+        answers = [throttle(reader, start + second) for second in (0, 10, 20, 45)]
+        assert [allowed for allowed, _ in answers] == [True, True, True, False]
+        assert answers[-1][1] == 15  # seconds until the next minute
+        assert throttle(reader, start + 60)[0] is True
+
+    def test_callers_are_counted_apart(self, throttle):
+        start = 1_800_000_000.0
+        one = type("User", (), {"pk": 1, "is_authenticated": True})()
+        two = type("User", (), {"pk": 2, "is_authenticated": True})()
+        for _ in range(3):
+            throttle(one, start)
+        assert throttle(one, start)[0] is False
+        assert throttle(two, start)[0] is True
+
+    def test_the_counter_stays_small_however_many_requests(self, throttle):
+        reader = type("User", (), {"pk": 9, "is_authenticated": True})()
+        for _ in range(50):
+            throttle(reader, 1_800_000_000.0)
+        assert cache.get(f"throttle_user_9:{1_800_000_000 // 60}") == 50
 
 
 def test_static_files_are_served_by_every_process():
