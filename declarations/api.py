@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from django.db.models import Case, Prefetch, When
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path, register_converter
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -25,6 +25,7 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, renderers, routers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,13 +42,14 @@ from .models import (
     Party,
     Reference,
     Theme,
-    overdue_condition,
 )
 from .pagination import SyncCursorPagination
 from .serializers import (
+    EXPANDABLE,
     ClauseSerializer,
     DeclarationDetailSerializer,
     DeclarationSerializer,
+    InstrumentListSerializer,
     InstrumentSerializer,
     PartySerializer,
     StatusSerializer,
@@ -178,7 +180,9 @@ class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     def as_of(self):
         """The FilterSet's as-of date (today unless ?as_of= says otherwise)."""
-        filterset = self.filterset_class(self.request.query_params)
+        filterset = getattr(self, "filterset", None)  # set by filters.FilterBackend
+        if filterset is None:
+            filterset = self.filterset_class(self.request.query_params)
         filterset.is_valid()
         return filterset.at
 
@@ -283,25 +287,65 @@ class ClauseViewSet(ReadOnlyViewSet):
 
 
 class InstrumentViewSet(ReadOnlyViewSet):
-    """Instruments and milestones with their status as of `as_of` (today by default)."""
+    """Instruments and milestones with their status as of `as_of` (today by default).
 
-    queryset = (
-        Instrument.objects.select_related("parent")
-        .prefetch_related(
-            "themes",
-            "lead_parties",
-            Prefetch(
-                "references",
-                queryset=Reference.objects.select_related("clause__declaration").order_by(
-                    "-clause__declaration__adopted_on", "clause__number", "pk"
-                ),
-            ),
-        )
-        .order_by("name", "pk")
-    )
-    serializer_class = InstrumentSerializer
+    A list row carries the overall status; `?expand=` adds each party's latest entry,
+    milestones, citing clauses, themes or lead parties. The detail always has all of them.
+    """
+
+    queryset = Instrument.objects.select_related("parent").order_by("name", "pk")
     filterset_class = InstrumentFilter
     lookup_field = "slug"
+
+    def get_serializer_class(self):
+        return InstrumentListSerializer if self.action == "list" else InstrumentSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["as_of"] = self.as_of()
+        # The schema generator's stand-in view gets every field, so all are documented.
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            context["expand"] = self.expansions()
+        return context
+
+    def expansions(self):
+        """The collections a list should include: `?expand=a,b` or `?expand=a&expand=b`."""
+        if getattr(self, "action", None) != "list":
+            return frozenset(EXPANDABLE)
+        names = {
+            name.strip()
+            for value in self.request.query_params.getlist("expand")
+            for name in value.split(",")
+            if name.strip()
+        }
+        unknown = sorted(names - set(EXPANDABLE))
+        if unknown:
+            raise ValidationError(
+                {
+                    "expand": [
+                        f"Cannot expand {', '.join(map(repr, unknown))[:200]}; "
+                        f"choose from {', '.join(EXPANDABLE)}."
+                    ]
+                }
+            )
+        return frozenset(names)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expand",
+                {"type": "array", "items": {"type": "string", "enum": list(EXPANDABLE)}},
+                style="form",
+                explode=False,
+                description=(
+                    "Nested collections to include in each row, comma-separated; the detail "
+                    "always includes them. Each one costs the server one more query per page."
+                ),
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[
@@ -318,20 +362,25 @@ class InstrumentViewSet(ReadOnlyViewSet):
         # drives the overdue flag, each party's latest entry and the milestones' status.
         queryset = super().filter_queryset(queryset)
         at = self.as_of()
-        by_party = (
-            ImplementationStatus.objects.latest_per_party(at)
-            .filter(party__isnull=False)
-            .select_related("party")
-            .order_by("party__name")
-        )
-        milestones = Instrument.objects.with_current_status(at=at).order_by("due_on", "name")
-        # A CASE, not the bare condition: SQL would answer NULL for an instrument with no
-        # due date, and the API promises true or false.
-        overdue = Case(When(overdue_condition(at), then=True), default=False)
-        return queryset.annotate(is_overdue=overdue).prefetch_related(
-            Prefetch("statuses", queryset=by_party, to_attr="current_by_party"),
-            Prefetch("children", queryset=milestones, to_attr="milestones"),
-        )
+        expand = self.expansions()
+        lookups = [name for name in ("themes", "lead_parties") if name in expand]
+        if "cited_by" in expand:
+            citing = Reference.objects.select_related("clause__declaration").order_by(
+                "-clause__declaration__adopted_on", "clause__number", "pk"
+            )
+            lookups.append(Prefetch("references", queryset=citing))
+        if "status_by_party" in expand:
+            by_party = (
+                ImplementationStatus.objects.latest_per_party(at)
+                .filter(party__isnull=False)
+                .select_related("party")
+                .order_by("party__name")
+            )
+            lookups.append(Prefetch("statuses", queryset=by_party, to_attr="current_by_party"))
+        if "milestones" in expand:
+            milestones = Instrument.objects.with_current_status(at=at).order_by("due_on", "name")
+            lookups.append(Prefetch("children", queryset=milestones, to_attr="milestones"))
+        return queryset.prefetch_related(*lookups)
 
 
 class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
@@ -341,7 +390,18 @@ class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = (
         ImplementationStatus.objects.published()
         .select_related("instrument", "party")
-        .prefetch_related("evidence")
+        # Only what a row shows: building the related instruments whole cost more than
+        # reading the entries.
+        .only(
+            *(
+                name
+                for name in StatusSerializer.Meta.fields
+                if name not in {"url", "instrument_url", "evidence"}
+            ),
+            "instrument__slug",
+            "party__code",
+        )
+        .with_evidence()
         .order_by("published_at", "pk")
     )
     serializer_class = StatusSerializer
@@ -452,6 +512,15 @@ def csv_as_text(result, generator, request, public):
                 content = response.get("content", {})
                 if "text/csv" in content:
                     content["text/csv"] = {"schema": {"type": "string"}}
+    return result
+
+
+def optional_expansions(result, generator, request, public):
+    """Schema post-processing: a list row has the expandable collections only on request, so
+    they are not required there (drf-spectacular marks every read-only field required)."""
+    row = result.get("components", {}).get("schemas", {}).get("InstrumentList", {})
+    if "required" in row:
+        row["required"] = [name for name in row["required"] if name not in EXPANDABLE]
     return result
 
 

@@ -9,6 +9,7 @@ import datetime
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 
 from .models import (
     Clause,
@@ -26,6 +27,17 @@ from .models import (
 )
 
 NO_INFORMATION = "none"
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's API backend, keeping the request's FilterSet on the view as
+    `view.filterset`, so the view reads the as-of date from it instead of building and
+    validating a second one. REST_FRAMEWORK names it: this module must not import the API."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        view.filterset = filterset
+        return filterset
 
 
 def search_instruments(queryset, text):
@@ -51,7 +63,19 @@ class InstantFilter(filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
-class AsOfFilterSet(filters.FilterSet):
+class FilterSet(filters.FilterSet):
+    """django-filter builds a new form class, with a form field per filter, for every
+    FilterSet instance, that is for every request. Every filter here has fixed choices, so
+    the class would be the same each time: it is built once per FilterSet class."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class AsOfFilterSet(FilterSet):
     as_of = filters.DateFilter(method="keep", label="As of (YYYY-MM-DD)")
 
     def keep(self, queryset, name, value):
@@ -128,7 +152,7 @@ class InstrumentFilter(AsOfFilterSet):
         return search_instruments(queryset, value)
 
 
-class ClauseFilter(filters.FilterSet):
+class ClauseFilter(FilterSet):
     declaration = filters.CharFilter(field_name="declaration__slug", label="Declaration slug")
     part = filters.ChoiceFilter(choices=Part.choices)
     lead_verb = filters.CharFilter(field_name="lead_verb", lookup_expr="iexact")
@@ -142,7 +166,7 @@ class ClauseFilter(filters.FilterSet):
         fields = []
 
 
-class DeclarationFilter(filters.FilterSet):
+class DeclarationFilter(FilterSet):
     body = filters.CharFilter(lookup_expr="iexact")
     # Outside 1-9999 there is no date to compare with: a 400, not a server error.
     year = filters.NumberFilter(field_name="adopted_on__year", min_value=1, max_value=9999)
@@ -157,7 +181,7 @@ class DeclarationFilter(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(meeting__icontains=value))
 
 
-class StatusFilter(filters.FilterSet):
+class StatusFilter(FilterSet):
     """Filters published status entries; `as_of` keeps what was true and known on that date."""
 
     instrument = filters.CharFilter(field_name="instrument__slug", label="Instrument slug")
@@ -189,7 +213,7 @@ class StatusFilter(filters.FilterSet):
         return queryset.known_at(value)
 
 
-class PartyFilter(filters.FilterSet):
+class PartyFilter(FilterSet):
     group = filters.CharFilter()
 
     class Meta:

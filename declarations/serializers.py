@@ -1,9 +1,12 @@
 """API representations. Read serializers expect the eager loading done by the viewsets in
 api.py (annotations from `with_current_status`, prefetched references and statuses)."""
 
+import datetime
 import re
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -48,41 +51,98 @@ class SlugLookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+# Stand-ins for the URL keywords while an address is reversed; each one matches its
+# converter (slug, digits, op-N) and cannot occur anywhere else in an address.
+PLACEHOLDERS = {
+    "slug": "zq0slug0qz",
+    "declaration": "zq0declaration0qz",
+    "anchor": "op-9871",
+    "pk": "918273645546372819",
+}
+
+
 @extend_schema_field(OpenApiTypes.URI)
-class ClauseUrlField(serializers.Field):
+class Link(serializers.Field):
+    """The absolute address of a detail view, with one reverse() per response.
+
+    `url_kwargs` maps each URL keyword to the attribute path that fills it:
+    `Link("api:clause-detail", declaration="declaration.slug", anchor="anchor")`. The address
+    is reversed once with placeholders and made absolute; each row then only fills in its
+    values. A page of rows costs one reverse() instead of one per row and link. Fields are
+    copied for every serializer instance, so the cached template never outlives a response.
+    """
+
+    def __init__(self, view_name, source="*", **url_kwargs):
+        self.view_name = view_name
+        self.url_kwargs = {name: path.split(".") for name, path in url_kwargs.items()}
+        self.template = None
+        super().__init__(source=source, read_only=True)
+
+    def to_representation(self, value):
+        if self.template is None:
+            placeholders = {name: PLACEHOLDERS[name] for name in self.url_kwargs}
+            self.template = reverse(
+                self.view_name, kwargs=placeholders, request=self.context.get("request")
+            )
+        link = self.template
+        for name, attributes in self.url_kwargs.items():
+            part = value
+            for attribute in attributes:
+                part = getattr(part, attribute)
+            link = link.replace(PLACEHOLDERS[name], quote(str(part), safe=""), 1)
+        return link
+
+
+def clause_link(source="*"):
     """A clause's address: its declaration's slug and its anchor (op-9, pre-3)."""
+    return Link("api:clause-detail", source=source, declaration="declaration.slug", anchor="anchor")
 
-    def __init__(self, source="*", **kwargs):
-        super().__init__(source=source, read_only=True, **kwargs)
 
-    def to_representation(self, clause):
-        return reverse(
-            "api:clause-detail",
-            kwargs={"declaration": clause.declaration.slug, "anchor": clause.anchor},
-            request=self.context.get("request"),
-        )
+class OverdueField(serializers.BooleanField):
+    """Whether the instrument is overdue on the serializer context's `as_of` date."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instrument):
+        return instrument.overdue_on(self.context["as_of"])
 
 
 def _instrument_url(field_source="instrument"):
-    return serializers.HyperlinkedRelatedField(
-        source=field_source, view_name="api:instrument-detail", lookup_field="slug", read_only=True
-    )
+    return Link("api:instrument-detail", source=field_source, slug="slug")
 
 
-class PartySerializer(serializers.ModelSerializer):
+class UTCDateTimeField(serializers.DateTimeField):
+    """An instant in ISO 8601, in UTC ("2026-09-01T12:00:00Z"). Stored times are UTC: DRF's
+    field would look up the active time zone and convert every value to it, which was a
+    tenth of the time of a page of status entries."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.DateTimeField: UTCDateTimeField
+    }
+
+
+class PartySerializer(ModelSerializer):
     class Meta:
         model = Party
         fields = ["code", "name", "group", "member_since"]
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(ModelSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name", "description"]
 
 
-class ClauseSummarySerializer(serializers.ModelSerializer):
-    url = ClauseUrlField()
+class ClauseSummarySerializer(ModelSerializer):
+    url = clause_link()
     anchor = serializers.CharField(read_only=True)
 
     class Meta:
@@ -90,13 +150,9 @@ class ClauseSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "anchor", "part", "number", "lead_verb", "verb_class", "trackable"]
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:declaration-detail", lookup_field="slug"
-    )
-    akoma_ntoso_url = serializers.HyperlinkedIdentityField(
-        view_name="api:declaration-akn", lookup_field="slug"
-    )
+class DeclarationSerializer(ModelSerializer):
+    url = Link("api:declaration-detail", slug="slug")
+    akoma_ntoso_url = Link("api:declaration-akn", slug="slug")
 
     class Meta:
         model = Declaration
@@ -122,7 +178,7 @@ class DeclarationDetailSerializer(DeclarationSerializer):
         fields = [*DeclarationSerializer.Meta.fields, "text", "clauses"]
 
 
-class CitedInstrumentSerializer(serializers.ModelSerializer):
+class CitedInstrumentSerializer(ModelSerializer):
     """One instrument a clause cites, with what the clause does to it."""
 
     url = _instrument_url()
@@ -136,8 +192,8 @@ class CitedInstrumentSerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name", "acronym", "kind", "relation"]
 
 
-class ClauseSerializer(serializers.ModelSerializer):
-    url = ClauseUrlField()
+class ClauseSerializer(ModelSerializer):
+    url = clause_link()
     declaration = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     anchor = serializers.CharField(read_only=True)
     instruments = CitedInstrumentSerializer(source="references", many=True, read_only=True)
@@ -159,14 +215,14 @@ class ClauseSerializer(serializers.ModelSerializer):
         ]
 
 
-class CitingClauseSerializer(serializers.ModelSerializer):
+class CitingClauseSerializer(ModelSerializer):
     """A clause that cites the instrument: which declaration, which paragraph, what it does."""
 
     declaration = serializers.CharField(source="clause.declaration.slug", read_only=True)
     declaration_title = serializers.CharField(source="clause.declaration.title", read_only=True)
     adopted_on = serializers.DateField(source="clause.declaration.adopted_on", read_only=True)
     anchor = serializers.CharField(source="clause.anchor", read_only=True)
-    clause_url = ClauseUrlField(source="clause")
+    clause_url = clause_link(source="clause")
 
     class Meta:
         model = Reference
@@ -180,7 +236,7 @@ class CitingClauseSerializer(serializers.ModelSerializer):
         ]
 
 
-class PartyStatusSerializer(serializers.ModelSerializer):
+class PartyStatusSerializer(ModelSerializer):
     party = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -188,10 +244,8 @@ class PartyStatusSerializer(serializers.ModelSerializer):
         fields = ["party", "status", "progress", "as_of", "published_at"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:instrument-detail", lookup_field="slug"
-    )
+class MilestoneSerializer(ModelSerializer):
+    url = Link("api:instrument-detail", slug="slug")
     current_status = serializers.ChoiceField(
         choices=Status.choices, read_only=True, allow_null=True
     )
@@ -211,16 +265,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(ModelSerializer):
     """An instrument with its status as of the `as_of` date asked for (today by default).
 
     `current_status` is the region-wide assessment, or the latest country one when the
     region has none; `status_by_party` is each country's latest published assessment.
     """
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:instrument-detail", lookup_field="slug"
-    )
+    url = Link("api:instrument-detail", slug="slug")
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     lead_parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -229,8 +281,8 @@ class InstrumentSerializer(serializers.ModelSerializer):
     )
     current_progress = serializers.IntegerField(read_only=True, allow_null=True)
     current_as_of = serializers.DateField(read_only=True, allow_null=True)
-    last_published_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    last_published_at = UTCDateTimeField(read_only=True, allow_null=True)
+    overdue = OverdueField()
     status_by_party = PartyStatusSerializer(source="current_by_party", many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
     cited_by = CitingClauseSerializer(source="references", many=True, read_only=True)
@@ -261,7 +313,33 @@ class InstrumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+# What a list row leaves out unless `?expand=` names it: the nested collections, which cost a
+# query each and make up most of a full representation's size.
+EXPANDABLE = ("status_by_party", "milestones", "cited_by", "themes", "lead_parties")
+
+
+class InstrumentListSerializer(InstrumentSerializer):
+    """A row of the instruments list: the instrument and its overall status as of `as_of`.
+
+    The nested collections (EXPANDABLE) are included only when the `expand` context names
+    them; the detail representation always has them. `description` is on the detail only.
+    Without an `expand` context (the schema generator) every field is declared.
+    """
+
+    class Meta(InstrumentSerializer.Meta):
+        fields = [name for name in InstrumentSerializer.Meta.fields if name != "description"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        expand = self.context.get("expand")
+        if expand is not None:
+            for name in EXPANDABLE:
+                if name not in expand:
+                    del fields[name]
+        return fields
+
+
+class EvidenceSerializer(ModelSerializer):
     class Meta:
         model = Evidence
         fields = ["title", "url", "kind"]
@@ -271,8 +349,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         }
 
 
-class StatusSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:status-detail")
+class StatusSerializer(ModelSerializer):
+    url = Link("api:status-detail", pk="pk")
     instrument = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     instrument_url = _instrument_url()
     party = serializers.SlugRelatedField(
@@ -281,7 +359,7 @@ class StatusSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Party code; null for the region as a whole.",
     )
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(source="evidence_items", many=True, read_only=True)
 
     class Meta:
         model = ImplementationStatus

@@ -25,6 +25,7 @@ from declarations.models import (
     Theme,
     VerbClass,
 )
+from declarations.serializers import EXPANDABLE
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_api_throttles")]
@@ -211,6 +212,31 @@ class TestConsumersSeeOnlyPublishedEntries:
 # The one write ---------------------------------------------------------------------------
 
 
+class TestEvidence:
+    """A list reads each entry's evidence in the same query as the entries."""
+
+    @pytest.fixture
+    def documented(self, acdn):
+        status = make_status(acdn, as_of=D(2026, 1, 1))
+        for title, kind in [("Zeta minutes", "meeting_report"), ("Alpha decree", "other")]:
+            Evidence.objects.create(
+                status=status, title=title, url="https://example.org/" + title[:4], kind=kind
+            )
+        make_status(acdn, as_of=D(2026, 2, 1))  # none
+        return status
+
+    def test_the_list_and_the_detail_give_the_evidence_in_the_order_it_was_added(
+        self, reader, documented
+    ):
+        expected = [
+            {"title": "Zeta minutes", "url": "https://example.org/Zeta", "kind": "meeting_report"},
+            {"title": "Alpha decree", "url": "https://example.org/Alph", "kind": "other"},
+        ]
+        rows = reader.get(f"{API}/statuses/").json()["results"]
+        assert [row["evidence"] for row in rows] == [expected, []]
+        assert reader.get(f"{API}/statuses/{documented.pk}/").json()["evidence"] == expected
+
+
 class TestRecordingAStatus:
     def test_an_editor_publishes_an_entry_for_the_region(self, api_client_for, editor, acdn):
         payload = entry(
@@ -232,6 +258,7 @@ class TestRecordingAStatus:
         saved = ImplementationStatus.objects.get(pk=body["id"])
         assert saved.recorded_by == editor and saved.published_at is not None
         assert Evidence.objects.get(status=saved).title == "Meeting report"
+        assert body["evidence"] == payload["evidence"]
 
     def test_a_country_editors_entry_goes_to_review(
         self, api_client_for, malaysia_editor, acdn, malaysia
@@ -394,6 +421,39 @@ class TestInstruments:
         slugs = [row["slug"] for row in reader.get(f"{API}/instruments/?{query}").json()["results"]]
         assert ("acdn-guidelines" in slugs) is found
 
+    def test_a_list_row_has_the_overall_status_and_leaves_the_collections_out(
+        self, reader, roadmap
+    ):
+        row = reader.get(f"{API}/instruments/?as_of=2026-10-01").json()["results"][0]
+        assert (row["slug"], row["current_status"], row["current_progress"]) == (
+            "acdn-guidelines",
+            Status.IN_PROGRESS,
+            55,
+        )
+        assert row["overdue"] is True and row["current_as_of"] == "2026-09-15"
+        assert not set(EXPANDABLE) & set(row)
+        assert "description" not in row
+
+    def test_expand_adds_the_detail_collections_to_each_row(self, reader, roadmap):
+        detail = reader.get(f"{API}/instruments/acdn-guidelines/?as_of=2026-10-01").json()
+        rows = reader.get(
+            f"{API}/instruments/?as_of=2026-10-01&expand=status_by_party,cited_by&expand=themes"
+        ).json()["results"]
+        row = rows[0]
+        assert {name for name in EXPANDABLE if name in row} == {
+            "status_by_party",
+            "cited_by",
+            "themes",
+        }
+        for name in ("status_by_party", "cited_by", "themes"):
+            assert row[name] == detail[name], name
+
+    def test_an_unknown_expansion_is_a_400_naming_it(self, reader, roadmap):
+        response = reader.get(f"{API}/instruments/?expand=themes,history")
+        assert response.status_code == 400
+        message = response.json()["expand"][0]
+        assert "'history'" in message and "status_by_party" in message
+
     def test_an_invalid_filter_value_is_a_400(self, reader, roadmap):
         response = reader.get(f"{API}/instruments/?status=finished-ish")
         assert response.status_code == 400
@@ -519,8 +579,8 @@ TOTALS = {
 EXPECTED_QUERIES = {
     "declarations": 3,
     "clauses": 4,
-    "instruments": 8,
-    "statuses": 3,
+    "instruments": 3,
+    "statuses": 2,
     "parties": 3,
     "themes": 3,
 }
@@ -536,6 +596,21 @@ def test_each_list_costs_the_same_queries_for_10_50_and_100_rows(
                 response = reader.get(f"{API}/{endpoint}/?page_size={size}")
             assert response.status_code == 200, endpoint
             assert len(response.json()["results"]) == min(size, TOTALS[endpoint]()), endpoint
+
+
+def test_each_expanded_collection_costs_one_query_whatever_the_page_size(
+    reader, many_of_everything, django_assert_num_queries
+):
+    reader.get(f"{API}/themes/")  # records the token's last use, once a minute
+    expand = ",".join(EXPANDABLE)
+    for size in (10, 50, 100):
+        with django_assert_num_queries(EXPECTED_QUERIES["instruments"] + len(EXPANDABLE)):
+            response = reader.get(f"{API}/instruments/?page_size={size}&expand={expand}")
+        assert response.status_code == 200
+        assert all(name in response.json()["results"][0] for name in EXPANDABLE)
+    for name in EXPANDABLE:
+        with django_assert_num_queries(EXPECTED_QUERIES["instruments"] + 1):
+            reader.get(f"{API}/instruments/?expand={name}")
 
 
 def test_the_page_size_is_capped_at_100(reader, many_of_everything):
@@ -660,7 +735,7 @@ def test_csv_neutralises_spreadsheet_formulas(reader):
 
 def test_csv_lists_are_joined_and_empty_values_are_blank(reader, acdn, malaysia):
     acdn.lead_parties.add(malaysia, Party.objects.get(code="SGP"))
-    text = reader.get(f"{API}/instruments/?format=csv").content.decode()
+    text = reader.get(f"{API}/instruments/?format=csv&expand=lead_parties").content.decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["lead_parties"] == "MYS; SGP"
     assert row["current_status"] == ""

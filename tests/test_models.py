@@ -226,6 +226,21 @@ class TestOverdueAndStale:
         assert list(Instrument.objects.overdue(at=D(2026, 4, 1))) == [milestone]
         assert list(Instrument.objects.overdue(at=D(2026, 6, 1))) == []
 
+    def test_a_listed_instrument_computes_the_same_overdue_rule_as_the_queryset(self):
+        make_instrument(kind=Kind.MILESTONE, due_on=D(2026, 3, 1))
+        make_instrument(kind=Kind.MILESTONE, due_on=D(2026, 3, 1), completed_on=D(2026, 2, 1))
+        make_instrument(kind=Kind.MILESTONE, due_on=D(2026, 3, 1), completed_on=D(2026, 5, 1))
+        for status in (Status.COMPLETED, Status.DISCONTINUED, Status.DELAYED):
+            reported = make_instrument(kind=Kind.MILESTONE, due_on=D(2026, 3, 1))
+            make_status(reported, status=status, as_of=D(2026, 3, 5))
+        make_instrument(kind=Kind.MILESTONE, due_on=D(2026, 9, 1))
+        make_instrument()  # no due date
+        for at in (D(2026, 1, 1), D(2026, 3, 1), D(2026, 3, 2), D(2026, 4, 1), D(2026, 6, 1)):
+            annotated = Instrument.objects.with_current_status(at=at)
+            assert {i.pk for i in annotated if i.overdue_on(at)} == {
+                i.pk for i in Instrument.objects.overdue(at=at)
+            }, at
+
     def test_stale_means_tracked_open_and_no_recent_published_update(self):
         clause = make_clause()
         fresh = make_instrument(clause)

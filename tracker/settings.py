@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["declarations.authentication.ReadAccess"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["declarations.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "declarations.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "declarations.api.csv_as_text",
+        "declarations.api.optional_expansions",
     ],
     # One named enum per set of choices, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {
