@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import JSONObject, RowNumber
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
+from django.db.models.lookups import In, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -86,9 +87,10 @@ class Status(models.TextChoices):
 CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
 
 
-# Applies to a queryset annotated by `with_current_status()`. Never assessed counts as open;
-# the explicit IS NULL test is needed because NOT IN over NULL is unknown in SQL.
-OPEN = Q(current_status__isnull=True) | ~Q(current_status__in=CLOSED_STATUSES)
+# Applies to a queryset annotated by `with_current_status()`. Never assessed counts as open:
+# NULL becomes "" before the NOT IN, which over NULL would be unknown in SQL. One mention of
+# the annotation, not an IS NULL test and a NOT IN: each mention repeats its subquery.
+OPEN = ~Q(In(Coalesce("current_status", Value("")), list(CLOSED_STATUSES)))
 
 
 class ReviewState(models.TextChoices):
@@ -251,6 +253,27 @@ class InstrumentQuerySet(models.QuerySet):
             last_published_at=Subquery(latest.values("published_at")[:1]),
         )
 
+    def with_party_statuses(self, parties, at=None):
+        """Annotate `party_<pk>_status` for each of `parties`: that party's latest published
+        status on `at` (today when None), or None.
+
+        Each value is one probe of `status_latest_idx`, so a matrix of instruments by party
+        costs the same however long their history; `latest_per_party`, which numbers every
+        entry, suits one instrument's parties rather than thousands of instruments'.
+        """
+        at = at or timezone.localdate()
+        entries = ImplementationStatus.objects.known_at(at).order_by(
+            "-as_of", "-published_at", "-pk"
+        )
+        return self.annotate(
+            **{
+                party_status_name(party): Subquery(
+                    entries.filter(instrument=OuterRef("pk"), party=party).values("status")[:1]
+                )
+                for party in parties
+            }
+        )
+
     def tracked(self):
         """Instruments with work to follow: adopted, approved, welcomed, encouraged or looked
         forward to by a trackable clause (see `tracking`), or a milestone."""
@@ -272,6 +295,11 @@ class InstrumentQuerySet(models.QuerySet):
         return self.tracked().with_current_status(at=at).filter(stale_condition(at, days))
 
 
+def party_status_name(party):
+    """The attribute `with_party_statuses` gives a party's status."""
+    return f"party_{party.pk}_status"
+
+
 def overdue_condition(at):
     """The overdue rule as a filter on a queryset annotated by `with_current_status(at)`."""
     return Q(due_on__lt=at) & (Q(completed_on__isnull=True) | Q(completed_on__gt=at)) & OPEN
@@ -284,7 +312,9 @@ def stale_condition(at, days=None):
     cutoff = max(at, datetime.date.min + datetime.timedelta(days=days)) - datetime.timedelta(
         days=days
     )
-    return (Q(current_as_of__isnull=True) | Q(current_as_of__lt=cutoff)) & OPEN
+    # Never assessed counts as stale: a missing date sorts before any cutoff.
+    never = Value(datetime.date.min)
+    return Q(LessThan(Coalesce("current_as_of", never), cutoff)) & OPEN
 
 
 def completion(status, progress):

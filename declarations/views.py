@@ -9,6 +9,7 @@ screen and the downloads alike.
 
 import datetime
 from functools import wraps
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -34,6 +35,7 @@ from .models import (
     Rollup,
     Theme,
     end_of_day,
+    party_status_name,
     rollup,
     rollups_by_declaration,
 )
@@ -586,19 +588,22 @@ def country_matrix(request):
     at = scope.at
     base = report_context(request, at)
     keep = base["keep"]
-    instruments = scope.qs.select_related("parent").order_by("name")
-    cells = {
-        (instrument_id, party_id): status
-        for instrument_id, party_id, status in ImplementationStatus.objects.latest_per_party(at)
-        .filter(party__isnull=False, instrument__in=scope.qs.values("pk"))
-        .values_list("instrument_id", "party_id", "status")
-    }
-    reporting = {party_id for _, party_id in cells}
-    # ASEAN Member States always have a column; other parties once they report.
-    parties = list(Party.objects.filter(Q(group=PartyGroup.ASEAN) | Q(pk__in=reporting)))
+    # ASEAN Member States always have a column; other parties once they report on one of
+    # these instruments. Every party is looked up: a probe per instrument and party costs
+    # less than finding out first which parties have reported (that scans the history).
+    candidates = list(Party.objects.all())
+    instruments = list(
+        scope.qs.with_party_statuses(candidates, at=at).select_related("parent").order_by("name")
+    )
+    parties = [
+        party
+        for party in candidates
+        if party.group == PartyGroup.ASEAN
+        or any(getattr(i, party_status_name(party)) for i in instruments)
+    ]
 
     def cell(party):
-        return lambda i: cells.get((i.pk, party.pk))
+        return attrgetter(party_status_name(party))
 
     tables = [
         Table(

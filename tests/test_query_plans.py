@@ -104,3 +104,12 @@ def test_each_partys_latest_entry_is_read_in_index_order(history):
     # On a table this small the planner may take any index that starts with the instrument.
     assert "Index" in text, text
     assert_no_scan_of_large_tables(text)
+
+
+def test_the_country_matrix_probes_one_index_entry_per_instrument_and_party(
+    history, malaysia, philippines
+):
+    matrix = Instrument.objects.with_party_statuses([malaysia, philippines])
+    text = queryset_plan(matrix)
+    assert "status_latest_idx" in text
+    assert_no_scan_of_large_tables(text)
