@@ -58,8 +58,10 @@ def base_env(database_url):
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
-        # Several worker processes share sessions and throttle counters through the database.
-        "CACHE_URL": "db://tracker_cache",
+        # Several worker processes share sessions through the database and throttle counters
+        # through the shared cache: the database's (db://) unless BENCH_CACHE_URL names
+        # another, such as Redis (redis://127.0.0.1:6379/1).
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "db://tracker_cache"),
         "TRACKER_API_RATE_USER": "100000000/minute",
         "TRACKER_API_RATE_ANON": "100000000/minute",
         "LOG_LEVEL": "WARNING",
@@ -174,6 +176,20 @@ def get(port, path, headers):
         connection.close()
 
 
+def body(port, path, headers):
+    connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    try:
+        connection.request("GET", path, headers=headers)
+        return json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+
+
+def same_rows(port, api_path, bare_path, headers):
+    """Whether the bare view returns exactly the API page's rows: same fields, same values."""
+    return body(port, api_path, headers)["results"] == body(port, bare_path, {})["results"]
+
+
 def load(port, path, headers, seconds, threads):
     """Requests per second and latency percentiles with `threads` clients for `seconds`."""
     latencies = []
@@ -224,13 +240,19 @@ def measure(url, args):
         result["api"] = {}
         for name, (api_path, bare_path) in API.items():
             log(f"load {name}")
+            same = same_rows(args.port, api_path.format(n=50), bare_path.format(n=50), token)
             api = load(args.port, api_path.format(n=50), token, args.seconds, args.threads)
             bare = load(args.port, bare_path.format(n=50), {}, args.seconds, args.threads)
             sizes = {
                 n: server_time(args.port, api_path.format(n=n), token, 1)["queries"]
                 for n in (10, 50, 100)
             }
-            result["api"][name] = {"api": api, "bare": bare, "queries_by_page_size": sizes}
+            result["api"][name] = {
+                "api": api,
+                "bare": bare,
+                "same_rows": same,
+                "queries_by_page_size": sizes,
+            }
         result["pages"] = {}
         for name, path in PAGES.items():
             log(f"time {name}")
@@ -281,6 +303,7 @@ def report(results, info):
                 out.append(f"{scale}: import of the seed text {rate:.1f} declarations/s")
         out.append(
             "\nAPI (50 rows)         scale  req/s  p50 ms  p95 ms | bare req/s p50  p95 | API/bare"
+            "  same rows"
         )
         for scale, r in scales.items():
             for name, a in r["api"].items():
@@ -288,7 +311,8 @@ def report(results, info):
                 out.append(
                     f"  {name:<21} {scale:>5} {api['rps']:6.1f} {api['p50'] * 1000:7.1f} "
                     f"{api['p95'] * 1000:7.1f} | {bare['rps']:10.1f} {bare['p50'] * 1000:4.0f} "
-                    f"{bare['p95'] * 1000:4.0f} | {api['rps'] / bare['rps']:.2f}"
+                    f"{bare['p95'] * 1000:4.0f} | {api['rps'] / bare['rps']:8.2f}"
+                    f"  {'yes' if a['same_rows'] else 'NO'}"
                 )
         names = list(PAGES)
         first, last = list(scales)[0], list(scales)[-1]

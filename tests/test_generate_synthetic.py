@@ -3,7 +3,14 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from declarations.models import Clause, Declaration, ImplementationStatus, Instrument, Reference
+from declarations.models import (
+    Clause,
+    Declaration,
+    Evidence,
+    ImplementationStatus,
+    Instrument,
+    Reference,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +32,7 @@ def snapshot():
                 "instrument__slug", "party__code", "status", "progress", "as_of", "review_state"
             )
         ),
+        sorted(Evidence.objects.values_list("status__as_of", "title", "kind")),
     )
 
 
@@ -37,6 +45,10 @@ def test_it_writes_the_numbers_asked_for():
     assert Clause.objects.filter(part="operative").count() >= 3 * 20
     published = ImplementationStatus.objects.published().count()
     assert 400 < published < 500
+    # About a quarter of the published entries cite evidence; unpublished ones never do.
+    documented = ImplementationStatus.objects.filter(evidence__isnull=False).distinct()
+    assert 0.15 * published < documented.count() < 0.35 * published
+    assert not documented.exclude(review_state="published").exists()
 
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_does_not():

@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from declarations.models import (
     Clause,
     Declaration,
+    Evidence,
+    EvidenceKind,
     ImplementationStatus,
     Instrument,
     Kind,
@@ -52,6 +54,13 @@ REVIEW_WEIGHTS = [
     (ReviewState.SUBMITTED, 4),
     (ReviewState.DRAFT, 4),
     (ReviewState.REJECTED, 2),
+]
+EVIDENCE_SHARE = 0.25
+EVIDENCE = [
+    ("Meeting report", EvidenceKind.MEETING_REPORT),
+    ("Official record", EvidenceKind.OFFICIAL_RECORD),
+    ("Press release", EvidenceKind.PRESS_RELEASE),
+    ("Exercise report", EvidenceKind.OTHER),
 ]
 PROGRESSION = [Status.PLANNED, Status.IN_PROGRESS, Status.IN_PROGRESS, Status.DELAYED,
                Status.IN_PROGRESS, Status.ONGOING, Status.COMPLETED]  # fmt: skip
@@ -234,6 +243,21 @@ class Command(BaseCommand):
         )
         return instruments + milestones
 
+    def evidence_for(self, statuses):
+        """About a quarter of the published entries cite one or two documents."""
+        rng = self.random
+        for status in statuses:
+            if status.review_state != ReviewState.PUBLISHED or rng.random() >= EVIDENCE_SHARE:
+                continue
+            for n in range(rng.choice((1, 1, 2))):
+                title, kind = EVIDENCE[rng.randrange(len(EVIDENCE))]
+                yield Evidence(
+                    status_id=status.pk,
+                    title=f"{title} ({status.as_of.year})",
+                    url=f"https://example.org/synthetic/{status.pk}/{n + 1}",
+                    kind=kind,
+                )
+
     def make_statuses(self, instruments, parties, total):
         """Several entries per (instrument, party) pair over time; region entries too."""
         rng = self.random
@@ -267,7 +291,8 @@ class Command(BaseCommand):
                     )
                 )
             with transaction.atomic():
-                ImplementationStatus.objects.bulk_create(batch)
+                created = ImplementationStatus.objects.bulk_create(batch)
+                Evidence.objects.bulk_create(self.evidence_for(created))
             written += len(batch)
             bar.advance(len(batch))
         bar.finish()
