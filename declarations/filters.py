@@ -120,14 +120,15 @@ class InstrumentFilter(AsOfFilterSet):
         )
 
     def filter_party(self, queryset, name, value):
-        return queryset.filter(
-            Q(lead_parties__code=value)
-            | Exists(
-                ImplementationStatus.objects.published().filter(
-                    instrument=OuterRef("pk"), party__code=value
-                )
-            )
-        ).distinct()
+        # EXISTS for both, not a join: a join would repeat rows and need a DISTINCT over
+        # the whole annotated query.
+        leads = Instrument.lead_parties.through.objects.filter(
+            instrument=OuterRef("pk"), party__code=value
+        )
+        reports = ImplementationStatus.objects.published().filter(
+            instrument=OuterRef("pk"), party__code=value
+        )
+        return queryset.filter(Exists(leads) | Exists(reports))
 
     def filter_status(self, queryset, name, values):
         condition = Q(current_status__in=[v for v in values if v != NO_INFORMATION])

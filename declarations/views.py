@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -217,6 +217,14 @@ def status_rows(result):
 # Reports
 
 
+def first_rows_and_count(queryset):
+    """The dashboard's first rows of a list and the list's length, from one query: each
+    row is counted by a window over the whole list, which the database has to compute to
+    order it anyway (a separate COUNT would compute every current status again)."""
+    rows = list(queryset.annotate(listed=Window(Count("pk")))[:DASHBOARD_ROWS])
+    return rows, rows[0].listed if rows else 0
+
+
 @report_access
 def dashboard(request):
     """Status counts overall and per declaration, overdue and stale items, latest updates."""
@@ -247,7 +255,8 @@ def dashboard(request):
         .select_related("instrument", "party")
         .order_by("-published_at", "-pk")[:DASHBOARD_ROWS]
     )
-    overdue_count, stale_count = overdue.count(), stale.count()
+    overdue, overdue_count = first_rows_and_count(overdue)
+    stale, stale_count = first_rows_and_count(stale)
 
     tables = [
         Table(
@@ -288,14 +297,14 @@ def dashboard(request):
         Table(
             "Overdue",
             [instrument_column(keep), parent_column(keep), DUE, days_overdue(at), STATUS],
-            overdue[:DASHBOARD_ROWS],
+            overdue,
             empty="Nothing is overdue.",
             more={"count": overdue_count, "url": reverse("report_overdue") + keep},
         ),
         Table(
             "Stale",
             [instrument_column(keep), parent_column(keep), STATUS, LAST_UPDATE],
-            stale[:DASHBOARD_ROWS],
+            stale,
             empty="Everything tracked has a recent update.",
             more={"count": stale_count, "url": reverse("report_stale") + keep},
         ),
