@@ -93,7 +93,7 @@ def prepare_postgres(server, name, statuses, reuse):
                 ).fetchone()[0]
             if count >= statuses:
                 log(f"{name}: reusing ({count:,} status entries)")
-                manage(base_env(url), "migrate", "--no-input")
+                migrate(url)
                 return url, {}
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -108,11 +108,16 @@ def prepare_sqlite(statuses):
     return url, fill(url, statuses)
 
 
+def migrate(url):
+    """Migrate, and create the database cache's table whichever cache this run uses."""
+    manage(base_env(url), "migrate", "--no-input")
+    manage({**base_env(url), "CACHE_URL": "db://tracker_cache"}, "createcachetable")
+
+
 def fill(url, statuses):
     env = base_env(url)
     log(f"{url.rsplit('/', 1)[-1].split('?')[0]}: migrate")
-    manage(env, "migrate", "--no-input")
-    manage(env, "createcachetable")
+    migrate(url)
     log(f"generate_synthetic --statuses {statuses:,}")
     started = time.perf_counter()
     manage(env, "generate_synthetic", "--statuses", str(statuses), "--instruments", "4000")
