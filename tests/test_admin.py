@@ -1174,3 +1174,39 @@ class TestDeclarationImportPage:
         client.force_login(editor)
         response = client.get("/admin/declarations/declaration/")
         assert f'href="{self.URL}"' in response.text
+
+
+class TestCountingALongStatusList:
+    """The statuses changelist counts a very large unfiltered table from statistics."""
+
+    URL = "/admin/declarations/implementationstatus/"
+
+    @pytest.fixture
+    def entries(self, acdn, malaysia):
+        for month in range(1, 7):
+            make_status(acdn, party=malaysia, as_of=datetime.date(2026, month, 1))
+        make_status(acdn, as_of=datetime.date(2026, 7, 1), published=False)
+
+    def test_a_small_table_is_counted_exactly(self, client, editor, entries):
+        client.force_login(editor)
+        assert client.get(self.URL).context["cl"].result_count == 7
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics")
+    def test_a_large_unfiltered_table_is_counted_from_statistics(
+        self, client, editor, entries, monkeypatch
+    ):
+        from declarations.admin import EstimatedCountPaginator
+
+        monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+        with connection.cursor() as cursor:
+            # What autovacuum records: the statistics now say how many rows there are.
+            cursor.execute("ANALYZE declarations_implementationstatus")
+            cursor.execute(
+                "UPDATE pg_class SET reltuples = 1234567 "
+                "WHERE oid = 'declarations_implementationstatus'::regclass"
+            )
+        client.force_login(editor)
+        assert client.get(self.URL).context["cl"].result_count == 1234567
+        # A filtered list is still counted exactly.
+        filtered = client.get(self.URL + "?review_state__exact=published")
+        assert filtered.context["cl"].result_count == 6
