@@ -34,6 +34,7 @@ API = {
     "instruments": ("/api/v1/instruments/?page_size={n}", "/bench/bare/instruments/?page_size={n}"),
     "statuses": ("/api/v1/statuses/?page_size={n}", "/bench/bare/statuses/?page_size={n}"),
 }
+FLOOR = "/api/v1/themes/?page_size=1"
 PAGES = {
     "dashboard": "/reports/",
     "scorecard": "/reports/declarations/synthetic-0020/",
@@ -258,6 +259,10 @@ def measure(url, args):
                 "same_rows": same,
                 "queries_by_page_size": sizes,
             }
+        # The least any API request costs: one theme, with the token check, the throttle
+        # count and the page count. No API list can be served faster than this.
+        log("load floor")
+        result["floor"] = load(args.port, FLOOR, token, args.seconds, args.threads)
         result["pages"] = {}
         for name, path in PAGES.items():
             log(f"time {name}")
@@ -319,6 +324,12 @@ def report(results, info):
                     f"{bare['p95'] * 1000:4.0f} | {api['rps'] / bare['rps']:8.2f}"
                     f"  {'yes' if a['same_rows'] else 'NO'}"
                 )
+        for scale, r in scales.items():
+            floor = r["floor"]
+            out.append(
+                f"  floor: {FLOOR:<14} {scale:>5} {floor['rps']:6.1f} {floor['p50'] * 1000:7.1f} "
+                f"{floor['p95'] * 1000:7.1f} |  one row, token, throttle and count"
+            )
         names = list(PAGES)
         first, last = list(scales)[0], list(scales)[-1]
         out.append(
