@@ -124,6 +124,8 @@ class UTCDateTimeField(serializers.DateTimeField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, writing the models' times with UTCDateTimeField."""
+
     serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
         models.DateTimeField: UTCDateTimeField
     }
