@@ -64,9 +64,17 @@ class InstantFilter(filters.IsoDateTimeFilter):
 
 
 class FilterSet(filters.FilterSet):
-    """django-filter builds a new form class, with a form field per filter, for every
-    FilterSet instance, that is for every request. Every filter here has fixed choices, so
-    the class would be the same each time: it is built once per FilterSet class."""
+    """The base of the FilterSets here.
+
+    django-filter builds a new form class, with a form field per filter, for every FilterSet
+    instance, that is for every request. Every filter here has fixed choices, so the class
+    would be the same each time: it is built once per FilterSet class.
+
+    Its MultipleChoiceFilter adds DISTINCT to the query unless told otherwise, for filters
+    across many-valued relations. None here crosses one, so each says distinct=False: over a
+    million status entries a DISTINCT sorted every matching row (0.5 s) before the first
+    page could be read from its index.
+    """
 
     def get_form_class(self):
         cls = type(self)
@@ -90,7 +98,7 @@ class AsOfFilterSet(FilterSet):
 
 class InstrumentFilter(AsOfFilterSet):
     declaration = filters.CharFilter(method="filter_declaration", label="Declaration slug")
-    kind = filters.MultipleChoiceFilter(choices=Kind.choices)
+    kind = filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False)
     theme = filters.CharFilter(field_name="themes__slug", label="Theme slug")
     party = filters.CharFilter(method="filter_party", label="Party code (lead or reporting)")
     status = filters.MultipleChoiceFilter(
@@ -157,7 +165,7 @@ class ClauseFilter(FilterSet):
     declaration = filters.CharFilter(field_name="declaration__slug", label="Declaration slug")
     part = filters.ChoiceFilter(choices=Part.choices)
     lead_verb = filters.CharFilter(field_name="lead_verb", lookup_expr="iexact")
-    verb_class = filters.MultipleChoiceFilter(choices=VerbClass.choices)
+    verb_class = filters.MultipleChoiceFilter(choices=VerbClass.choices, distinct=False)
     trackable = filters.BooleanFilter()
     instrument = filters.CharFilter(field_name="instruments__slug", label="Instrument slug")
     q = filters.CharFilter(field_name="text", lookup_expr="icontains", label="Search")
@@ -188,7 +196,7 @@ class StatusFilter(FilterSet):
     instrument = filters.CharFilter(field_name="instrument__slug", label="Instrument slug")
     declaration = filters.CharFilter(method="filter_declaration", label="Declaration slug")
     party = filters.CharFilter(method="filter_party", label="Party code, or 'region'")
-    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     as_of = filters.DateFilter(method="filter_as_of", label="Known on (YYYY-MM-DD)")
     updated_since = InstantFilter(field_name="published_at", lookup_expr="gte")
 
