@@ -78,6 +78,9 @@ def prepare():
         "write_key": write_key,
         "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
         "declarations": list(Declaration.objects.values_list("slug", flat=True)[:200]),
+        # Pages of 50 that exist, so that no request asks past the last one.
+        "declaration_pages": max(1, -(-Declaration.objects.count() // 50)),
+        "instrument_pages": max(1, -(-Instrument.objects.count() // 50)),
         "instruments": instruments,
         "parties": list(Party.objects.values_list("code", flat=True)),
         "themes": list(Theme.objects.values_list("slug", flat=True)) or [""],
@@ -111,7 +114,13 @@ def request_mix(data):
         return ("POST", f"{api}/statuses/", json.dumps(body), "write", 201)
 
     return [
-        (14, "api instruments list", lambda r: read(f"{api}/instruments/?page={r.randint(1, 20)}")),
+        (
+            14,
+            "api instruments list",
+            lambda r: read(
+                f"{api}/instruments/?page={r.randint(1, min(20, data['instrument_pages']))}"
+            ),
+        ),
         (
             8,
             "api instrument detail",
@@ -135,7 +144,13 @@ def request_mix(data):
                 )
             ),
         ),
-        (6, "api declarations list", lambda r: read(f"{api}/declarations/?page={r.randint(1, 3)}")),
+        (
+            6,
+            "api declarations list",
+            lambda r: read(
+                f"{api}/declarations/?page={r.randint(1, min(3, data['declaration_pages']))}"
+            ),
+        ),
         (
             6,
             "api declaration detail",
