@@ -7,7 +7,7 @@ known on that date before any other filter runs.
 import datetime
 
 import django_filters as filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -216,7 +216,9 @@ class StatusFilter(FilterSet):
     def filter_party(self, queryset, name, value):
         if value.lower() == "region":
             return queryset.filter(party__isnull=True)
-        return queryset.filter(party__code=value)
+        # The party's id from a subquery rather than a join on its code: PostgreSQL then
+        # reads that party's entries in publication order from `status_party_sync_idx`.
+        return queryset.filter(party=Subquery(Party.objects.filter(code=value).values("pk")[:1]))
 
     def filter_as_of(self, queryset, name, value):
         return queryset.known_at(value)

@@ -677,6 +677,13 @@ class ImplementationStatus(models.Model):
                 name="status_published_idx",
                 condition=Q(review_state="published"),
             ),
+            # Incremental sync of one party (?party=): in publication order without walking
+            # every other party's entries, which for a party that rarely reports meant all.
+            models.Index(
+                fields=["party", "published_at", "id"],
+                name="status_party_sync_idx",
+                condition=Q(review_state="published"),
+            ),
             # Review queue: entries waiting for a reviewer.
             models.Index(fields=["review_state", "recorded_at"], name="status_review_idx"),
         ]
