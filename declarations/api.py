@@ -178,6 +178,17 @@ class ApiMixin:
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG
 
+    def row_columns(self):
+        """The columns a list page is read as (`.values()`), when its serializer builds rows
+        from them (serializers.RowListSerializer); None reads model instances."""
+        return None
+
+    def paginate_queryset(self, queryset):
+        columns = self.row_columns()
+        if columns is not None:
+            queryset = queryset.values(*columns)
+        return super().paginate_queryset(queryset)
+
     def as_of(self):
         """The FilterSet's as-of date (today unless ?as_of= says otherwise)."""
         filterset = getattr(self, "filterset", None)  # set by filters.FilterBackend
@@ -300,6 +311,12 @@ class InstrumentViewSet(ReadOnlyViewSet):
     def get_serializer_class(self):
         return InstrumentListSerializer if self.action == "list" else InstrumentSerializer
 
+    def row_columns(self):
+        # Expanded rows need the prefetched collections of model instances.
+        if self.action == "list" and not self.expansions():
+            return InstrumentListSerializer.ROW_COLUMNS
+        return None
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["as_of"] = self.as_of()
@@ -412,6 +429,9 @@ class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
     def get_serializer_class(self):
         return StatusWriteSerializer if self.action == "create" else StatusSerializer
+
+    def row_columns(self):
+        return StatusSerializer.ROW_COLUMNS if self.action == "list" else None
 
     @extend_schema(
         request=StatusWriteSerializer,

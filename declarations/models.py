@@ -305,6 +305,17 @@ def overdue_condition(at):
     return Q(due_on__lt=at) & (Q(completed_on__isnull=True) | Q(completed_on__gt=at)) & OPEN
 
 
+def is_overdue(due_on, completed_on, current_status, at):
+    """`overdue_condition` for one instrument's values, computed in Python: lists use it
+    instead of repeating the status subquery in SQL."""
+    return (
+        due_on is not None
+        and due_on < at
+        and (completed_on is None or completed_on > at)
+        and current_status not in CLOSED_STATUSES
+    )
+
+
 def stale_condition(at, days=None):
     """The stale rule (less `tracked()`) on a queryset annotated by `with_current_status(at)`."""
     days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
@@ -428,15 +439,9 @@ class Instrument(models.Model):
         return reverse("admin:declarations_instrument_change", args=[self.pk])
 
     def overdue_on(self, at):
-        """The overdue rule of `overdue_condition`, for an instrument annotated by
-        `with_current_status(at)`: lists compute it here instead of repeating the status
-        subquery in SQL."""
-        return (
-            self.due_on is not None
-            and self.due_on < at
-            and (self.completed_on is None or self.completed_on > at)
-            and self.current_status not in CLOSED_STATUSES
-        )
+        """Whether this instrument, annotated by `with_current_status(at)`, is overdue on
+        `at` (`is_overdue`)."""
+        return is_overdue(self.due_on, self.completed_on, self.current_status, at)
 
 
 class Clause(models.Model):
@@ -697,8 +702,13 @@ class ImplementationStatus(models.Model):
         """The evidence as dicts (title, url, kind) in the order it was added: from the
         `with_evidence()` annotation when the entry was read with it, else queried."""
         if hasattr(self, "evidence_json"):
-            return sorted(self.evidence_json or [], key=lambda item: item["id"])
+            return sorted_evidence(self.evidence_json)
         return list(self.evidence.order_by("pk").values("title", "url", "kind"))
+
+
+def sorted_evidence(items):
+    """A `with_evidence()` annotation's items in the order they were added."""
+    return sorted(items or (), key=lambda item: item["id"])
 
 
 def can_review(user):

@@ -56,8 +56,7 @@ class SyncCursorPagination(pagination.BasePagination):
         rows = list(queryset[: self.page_size + 1])
         self.page = rows[: self.page_size]
         self.has_more = len(rows) > self.page_size
-        last = self.page[-1] if self.page else None
-        self.next_position = (last.published_at, last.pk) if last else position
+        self.next_position = position_of(self.page[-1]) if self.page else position
         return self.page
 
     def get_next_link(self):
@@ -113,6 +112,13 @@ class SyncCursorPagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+def position_of(entry):
+    """(published_at, pk) of an entry, read as a model instance or as a row of values."""
+    if isinstance(entry, dict):
+        return entry["published_at"], entry["id"]
+    return entry.published_at, entry.pk
 
 
 def encode_cursor(published_at, pk):

@@ -23,7 +23,9 @@ from .models import (
     ReviewState,
     Status,
     Theme,
+    is_overdue,
     record_status,
+    sorted_evidence,
 )
 
 REGION = "region"
@@ -69,28 +71,40 @@ class Link(serializers.Field):
     `Link("api:clause-detail", declaration="declaration.slug", anchor="anchor")`. The address
     is reversed once with placeholders and made absolute; each row then only fills in its
     values. A page of rows costs one reverse() instead of one per row and link. Fields are
-    copied for every serializer instance, so the cached template never outlives a response.
+    copied for every serializer instance, so the cached `address` never outlives a response.
     """
 
     def __init__(self, view_name, source="*", **url_kwargs):
         self.view_name = view_name
         self.url_kwargs = {name: path.split(".") for name, path in url_kwargs.items()}
-        self.template = None
+        self.address = None
         super().__init__(source=source, read_only=True)
 
     def to_representation(self, value):
-        if self.template is None:
-            placeholders = {name: PLACEHOLDERS[name] for name in self.url_kwargs}
-            self.template = reverse(
-                self.view_name, kwargs=placeholders, request=self.context.get("request")
-            )
-        link = self.template
+        if self.address is None:
+            self.address = self.addresses(self.context.get("request"))
+        values = {}
         for name, attributes in self.url_kwargs.items():
             part = value
             for attribute in attributes:
                 part = getattr(part, attribute)
-            link = link.replace(PLACEHOLDERS[name], quote(str(part), safe=""), 1)
-        return link
+            values[name] = part
+        return self.address(**values)
+
+    def addresses(self, request):
+        """A function from URL keyword values to the address: `addresses(request)(slug="x")`.
+        Rows built without model instances (RowListSerializer) call it on the serializer
+        class's declared field, so it stores nothing on the field."""
+        placeholders = {name: PLACEHOLDERS[name] for name in self.url_kwargs}
+        template = reverse(self.view_name, kwargs=placeholders, request=request)
+
+        def address(**values):
+            link = template
+            for name, value in values.items():
+                link = link.replace(PLACEHOLDERS[name], quote(str(value), safe=""), 1)
+            return link
+
+        return address
 
 
 def clause_link(source="*"):
@@ -112,15 +126,24 @@ def _instrument_url(field_source="instrument"):
     return Link("api:instrument-detail", source=field_source, slug="slug")
 
 
+def utc_instant(value):
+    """An instant in ISO 8601, in UTC ("2026-09-01T12:00:00Z"), or None."""
+    if not value:
+        return None
+    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def iso_date(value):
+    return value.isoformat() if value is not None else None
+
+
 class UTCDateTimeField(serializers.DateTimeField):
-    """An instant in ISO 8601, in UTC ("2026-09-01T12:00:00Z"). Stored times are UTC: DRF's
-    field would look up the active time zone and convert every value to it, which was a
-    tenth of the time of a page of status entries."""
+    """Writes `utc_instant`. Stored times are UTC: DRF's field would look up the active time
+    zone and convert every value to it, which was a tenth of the time of a page of status
+    entries."""
 
     def to_representation(self, value):
-        if not value:
-            return None
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return utc_instant(value)
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -129,6 +152,27 @@ class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
         models.DateTimeField: UTCDateTimeField
     }
+
+
+class RowListSerializer(serializers.ListSerializer):
+    """A list page read as rows, `.values(*child.ROW_COLUMNS)`, each turned into the child's
+    representation by the function `child.row_builder()` returns.
+
+    DRF's own path builds a model instance per row (and per related row) and passes it
+    through every field's `get_attribute` and `to_representation`; for a page of 50 status
+    entries that was 4.2 ms against 1.8 ms for reading the same columns as rows and writing
+    the same dicts. The declared fields stay the contract: they make the schema, the detail
+    and write responses, and tests check that every list row equals the field-by-field
+    representation of the same object. A page of model instances (an instrument list with
+    `?expand=`) goes DRF's way.
+    """
+
+    def to_representation(self, data):
+        rows = data.all() if isinstance(data, models.manager.BaseManager) else data
+        if not rows or not isinstance(rows[0], dict):
+            return super().to_representation(rows)
+        build = self.child.row_builder()
+        return [build(row) for row in rows]
 
 
 class PartySerializer(ModelSerializer):
@@ -326,10 +370,57 @@ class InstrumentListSerializer(InstrumentSerializer):
     The nested collections (EXPANDABLE) are included only when the `expand` context names
     them; the detail representation always has them. `description` is on the detail only.
     Without an `expand` context (the schema generator) every field is declared.
+
+    A page without expansions is read as rows (`RowListSerializer`) of an instruments
+    queryset annotated by `with_current_status(as_of)`.
     """
+
+    ROW_COLUMNS = (
+        "slug",
+        "name",
+        "acronym",
+        "kind",
+        "parent__slug",
+        "due_on",
+        "completed_on",
+        "current_status",
+        "current_progress",
+        "current_as_of",
+        "last_published_at",
+        "updated_at",
+    )
 
     class Meta(InstrumentSerializer.Meta):
         fields = [name for name in InstrumentSerializer.Meta.fields if name != "description"]
+        list_serializer_class = RowListSerializer
+
+    def row_builder(self):
+        """One list row without expansions from one `ROW_COLUMNS` row."""
+        request = self.context.get("request")
+        url = self._declared_fields["url"].addresses(request)
+        at = self.context["as_of"]
+
+        def build(row):
+            return {
+                "url": url(slug=row["slug"]),
+                "slug": row["slug"],
+                "name": row["name"],
+                "acronym": row["acronym"],
+                "kind": row["kind"],
+                "parent": row["parent__slug"],
+                "due_on": iso_date(row["due_on"]),
+                "completed_on": iso_date(row["completed_on"]),
+                "overdue": is_overdue(
+                    row["due_on"], row["completed_on"], row["current_status"], at
+                ),
+                "current_status": row["current_status"],
+                "current_progress": row["current_progress"],
+                "current_as_of": iso_date(row["current_as_of"]),
+                "last_published_at": utc_instant(row["last_published_at"]),
+                "updated_at": utc_instant(row["updated_at"]),
+            }
+
+        return build
 
     def get_fields(self):
         fields = super().get_fields()
@@ -363,6 +454,20 @@ class StatusSerializer(ModelSerializer):
     )
     evidence = EvidenceSerializer(source="evidence_items", many=True, read_only=True)
 
+    # A list page is read as these rows (`RowListSerializer`) of a queryset `with_evidence()`.
+    ROW_COLUMNS = (
+        "id",
+        "instrument__slug",
+        "party__code",
+        "status",
+        "progress",
+        "as_of",
+        "note",
+        "evidence_json",
+        "review_state",
+        "published_at",
+    )
+
     class Meta:
         model = ImplementationStatus
         fields = [
@@ -379,6 +484,34 @@ class StatusSerializer(ModelSerializer):
             "review_state",
             "published_at",
         ]
+        list_serializer_class = RowListSerializer
+
+    def row_builder(self):
+        """One entry's representation from one `ROW_COLUMNS` row."""
+        request = self.context.get("request")
+        url = self._declared_fields["url"].addresses(request)
+        instrument_url = self._declared_fields["instrument_url"].addresses(request)
+
+        def build(row):
+            return {
+                "id": row["id"],
+                "url": url(pk=row["id"]),
+                "instrument": row["instrument__slug"],
+                "instrument_url": instrument_url(slug=row["instrument__slug"]),
+                "party": row["party__code"],
+                "status": row["status"],
+                "progress": row["progress"],
+                "as_of": iso_date(row["as_of"]),
+                "note": row["note"],
+                "evidence": [
+                    {"title": item["title"], "url": item["url"], "kind": item["kind"]}
+                    for item in sorted_evidence(row["evidence_json"])
+                ],
+                "review_state": row["review_state"],
+                "published_at": utc_instant(row["published_at"]),
+            }
+
+        return build
 
 
 class StatusWriteSerializer(serializers.Serializer):

@@ -462,6 +462,97 @@ class TestInstruments:
         assert "status" in response.json()
 
 
+class TestListRowsRead:
+    """The statuses list and the unexpanded instruments list read their pages as rows of
+    values and write them without model instances (serializers.RowListSerializer). A row
+    must equal what DRF's fields make of the same object: the detail for an entry, the
+    expanded list (model instances) for an instrument."""
+
+    @pytest.fixture
+    def varied(self, acdn, malaysia, philippines):
+        """Entries and instruments of every shape a row has: region and party entries, none
+        or several evidence items, no progress, text outside ASCII, a parent, no due date,
+        overdue, completed, never assessed, an assessment by countries only."""
+        acdn.due_on = D(2026, 6, 30)
+        acdn.acronym = "ACDN"
+        acdn.save()
+        make_status(acdn, status=Status.PLANNED, progress=None, as_of=D(2025, 11, 15))
+        documented = make_status(
+            acdn, party=malaysia, progress=60, as_of=D(2026, 9, 1), note="Đà Nẵng — “node” ✓"
+        )
+        for title in ("Zeta minutes", "Alpha decree", "Mid report"):
+            Evidence.objects.create(status=documented, title=title, url="https://example.org/")
+        done = make_instrument(
+            slug="done-milestone",
+            name="Done milestone",
+            kind="milestone",
+            parent=acdn,
+            due_on=D(2026, 3, 31),
+            completed_on=D(2026, 3, 15),
+        )
+        make_status(done, status=Status.COMPLETED, progress=100, as_of=D(2026, 3, 15))
+        make_instrument(  # completed late, and no entry says so
+            slug="late-milestone",
+            name="Late milestone",
+            kind="milestone",
+            parent=acdn,
+            due_on=D(2026, 4, 30),
+            completed_on=D(2026, 5, 20),
+        )
+        closed = make_instrument(slug="closed", name="Closed", due_on=D(2025, 12, 31))
+        make_status(closed, status=Status.DISCONTINUED, as_of=D(2026, 1, 10))
+        countries_only = make_instrument(slug="by-countries", name="By countries")
+        make_status(countries_only, party=philippines, status=Status.DELAYED, as_of=D(2026, 4, 1))
+        make_instrument(slug="never", name="Never assessed", due_on=D(2027, 1, 1))
+
+    def test_each_status_row_equals_the_entrys_detail(self, reader, varied):
+        rows = reader.get(f"{API}/statuses/?page_size=100").json()["results"]
+        assert len(rows) == ImplementationStatus.objects.published().count() >= 5
+        assert any(row["evidence"] for row in rows) and any(row["party"] for row in rows)
+        for row in rows:
+            detail = reader.get(row["url"]).json()
+            assert list(row.items()) == list(detail.items())
+
+    @pytest.mark.parametrize(
+        ("as_of", "overdue"),
+        [
+            (None, None),  # today
+            ("2026-01-01", {"closed"}),
+            ("2026-03-20", set()),
+            ("2026-05-10", {"late-milestone"}),
+            ("2026-10-01", {"acdn-guidelines"}),
+        ],
+    )
+    def test_each_instrument_row_equals_the_expanded_row_less_its_collections(
+        self, reader, varied, as_of, overdue
+    ):
+        query = f"?page_size=100&as_of={as_of}" if as_of else "?page_size=100"
+        lean = reader.get(f"{API}/instruments/{query}").json()["results"]
+        expanded = reader.get(f"{API}/instruments/{query}&expand={','.join(EXPANDABLE)}")
+        assert len(lean) == Instrument.objects.count() >= 5
+        for row, full in zip(lean, expanded.json()["results"], strict=True):
+            assert list(row.items()) == [(k, v) for k, v in full.items() if k not in EXPANDABLE]
+        if overdue is not None:
+            assert {row["slug"] for row in lean if row["overdue"]} == overdue
+
+    @pytest.mark.parametrize("path", ["statuses/", "instruments/"])
+    def test_a_list_page_builds_no_model_instances_of_its_rows(self, reader, varied, path):
+        from django.db.models.signals import pre_init
+
+        built = []
+
+        def count(sender, **kwargs):
+            built.append(sender)
+
+        pre_init.connect(count)
+        try:
+            rows = reader.get(f"{API}/{path}").json()["results"]
+        finally:
+            pre_init.disconnect(count)
+        assert rows
+        assert ImplementationStatus not in built and Instrument not in built
+
+
 class TestClausesAndDeclarations:
     def test_a_clause_is_found_by_declaration_and_anchor_with_its_instruments(self, reader, acdn):
         row = reader.get(f"{API}/clauses/admm-2025-kuala-lumpur/op-9/").json()
@@ -871,16 +962,16 @@ def test_the_earliest_and_latest_dates_are_answered(reader, acdn, query):
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        ("locmem://", "locmem.LocMemCache", None),
-        ("db://tracker_cache", "db.DatabaseCache", "tracker_cache"),
-        ("redis://127.0.0.1:6379/0", "redis.RedisCache", "redis://127.0.0.1:6379/0"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", None),
+        ("db://tracker_cache", "django.core.cache.backends.db.DatabaseCache", "tracker_cache"),
+        ("redis://127.0.0.1:6379/0", "tracker.cache.RedisCache", "redis://127.0.0.1:6379/0"),
     ],
 )
 def test_the_throttle_cache_is_chosen_by_cache_url(url, backend, location):
     from tracker.settings import cache_from_url
 
     cache = cache_from_url(url)
-    assert cache["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert cache["BACKEND"] == backend
     assert cache.get("LOCATION") == location
 
 
