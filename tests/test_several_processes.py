@@ -36,6 +36,43 @@ def test_two_processes_with_a_database_cache_see_the_same_counters(settings):
     assert not second.add("throttle_user_1:29000000", 1)
 
 
+@pytest.fixture
+def redis_url():
+    """A Redis database for the test (TEST_REDIS_URL). Where that variable is not set and no
+    Redis answers on the default address the test is skipped; CI sets it, so there a
+    missing Redis fails."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL")
+    try:
+        redis.Redis.from_url(url or "redis://127.0.0.1:6379/15").ping()
+    except redis.ConnectionError:
+        if url:
+            raise
+        pytest.skip("no Redis at redis://127.0.0.1:6379 (set TEST_REDIS_URL to require one)")
+    return url or "redis://127.0.0.1:6379/15"
+
+
+def test_two_processes_with_redis_see_the_same_counters(redis_url):
+    from tracker.cache import RedisCache
+
+    # What two worker processes each build from the same CACHE_URL.
+    first = RedisCache(redis_url, {"KEY_PREFIX": "shared-test"})
+    second = RedisCache(redis_url, {"KEY_PREFIX": "shared-test"})
+    first.delete("throttle_user_1:29000000")
+    try:
+        assert first.add("throttle_user_1:29000000", 1, timeout=60)
+        assert second.incr("throttle_user_1:29000000") == 2
+        assert first.incr("throttle_user_1:29000000") == 3
+        assert not second.add("throttle_user_1:29000000", 1)
+        # One client object per connection pool, made once, not one per call.
+        assert first._cache.get_client() is first._cache.get_client(write=True)
+    finally:
+        first.delete("throttle_user_1:29000000")
+
+
 class TestCountingThrottle:
     """Throttles count requests per caller and clock window, one cache increment each."""
 

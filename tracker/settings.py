@@ -85,7 +85,7 @@ def cache_from_url(url):
         table = parts.netloc or parts.path.strip("/") or "tracker_cache"
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
     if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "tracker.cache.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(
         f"CACHE_URL scheme {parts.scheme!r} is not supported: use locmem://, db://table or redis://."
     )
