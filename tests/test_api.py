@@ -963,7 +963,7 @@ def test_the_earliest_and_latest_dates_are_answered(reader, acdn, query):
     ("url", "backend", "location"),
     [
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache", None),
-        ("db://tracker_cache", "django.core.cache.backends.db.DatabaseCache", "tracker_cache"),
+        ("db://tracker_cache", "tracker.cache.DatabaseCache", "tracker_cache"),
         ("redis://127.0.0.1:6379/0", "tracker.cache.RedisCache", "redis://127.0.0.1:6379/0"),
     ],
 )

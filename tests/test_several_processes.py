@@ -3,13 +3,16 @@ database: nothing they must agree on may live in one process's memory. Sessions 
 the database; API throttle counters and anything else cached go to the cache named by
 CACHE_URL, which must then be db:// or redis://; static files come from whitenoise."""
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
+from django.db import connection
 
 from declarations.authentication import AnonThrottle, UserThrottle, WriteThrottle
+from tracker.cache import DatabaseCache
 from tracker.settings import cache_from_url
 
 
@@ -34,6 +37,67 @@ def test_two_processes_with_a_database_cache_see_the_same_counters(settings):
     assert second.incr("throttle_user_1:29000000") == 2
     assert first.incr("throttle_user_1:29000000") == 3
     assert not second.add("throttle_user_1:29000000", 1)
+
+
+class TestDatabaseCacheIncrement:
+    """A throttle's count is one `incr` per request: two queries, and none lost."""
+
+    @pytest.fixture
+    def shared(self, settings):
+        settings.CACHES = {"default": cache_from_url("db://shared_cache_test")}
+        call_command("createcachetable", verbosity=0)
+        return DatabaseCache("shared_cache_test", {})
+
+    @pytest.mark.django_db
+    def test_an_increment_is_a_read_and_one_conditional_update(
+        self, shared, django_assert_num_queries
+    ):
+        shared.add("calls", 1, timeout=60)
+        expires = self.expiry(shared, "calls")
+        with django_assert_num_queries(2):
+            assert shared.incr("calls", 5) == 6
+        assert shared.get("calls") == 6 and self.expiry(shared, "calls") == expires
+        with pytest.raises(ValueError, match="not found"):
+            shared.incr("never-set")
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="Needs PostgreSQL: concurrent writers."
+    )
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_processes_incrementing_at_the_same_moment_lose_no_count(self, shared):
+        shared.add("calls", 0, timeout=60)
+        workers, each = 6, 40
+        barrier = threading.Barrier(workers)
+        errors = []
+
+        def work():
+            # A cache object per thread, as each process has its own.
+            mine = DatabaseCache("shared_cache_test", {})
+            try:
+                barrier.wait(timeout=30)
+                for _ in range(each):
+                    mine.incr("calls")
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert shared.get("calls") == workers * each
+
+    @staticmethod
+    def expiry(cache, key):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT expires FROM shared_cache_test WHERE cache_key = %s",
+                [cache.make_key(key)],
+            )
+            return cursor.fetchone()[0]
 
 
 @pytest.fixture

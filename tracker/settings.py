@@ -83,7 +83,7 @@ def cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme == "db":
         table = parts.netloc or parts.path.strip("/") or "tracker_cache"
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        return {"BACKEND": "tracker.cache.DatabaseCache", "LOCATION": table}
     if parts.scheme in {"redis", "rediss"}:
         return {"BACKEND": "tracker.cache.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(
