@@ -90,6 +90,20 @@ def test_the_current_status_is_one_index_probe_per_instrument(history):
     assert_no_scan_of_large_tables(text)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_once_vacuumed_a_current_status_probe_reads_the_index_alone(history):
+    # status_current_idx carries the values read: a probe visits no table page once VACUUM
+    # (autovacuum on a live database) has marked them all-visible.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE declarations_implementationstatus")
+    text = queryset_plan(Instrument.objects.with_current_status(at=timezone.localdate()))
+    status_reads = [
+        line for line in text.splitlines() if "declarations_implementationstatus" in line
+    ]
+    assert status_reads, text
+    assert all("Index Only Scan using status_current_idx" in line for line in status_reads), text
+
+
 def test_the_overdue_list_reads_the_status_table_by_index(history):
     text = queryset_plan(Instrument.objects.overdue(at=timezone.localdate()))
     assert "status_current_idx" in text
