@@ -196,8 +196,8 @@ def same_rows(port, api_path, bare_path, headers):
     return body(port, api_path, headers)["results"] == body(port, bare_path, {})["results"]
 
 
-def load(port, path, headers, seconds, threads):
-    """Requests per second and latency percentiles with `threads` clients for `seconds`."""
+def burst(port, path, headers, seconds, threads):
+    """Latencies of the requests `threads` clients complete in `seconds`, and the wall time."""
     latencies = []
     stop = time.monotonic() + seconds
     lock = threading.Lock()
@@ -216,14 +216,34 @@ def load(port, path, headers, seconds, threads):
         worker.start()
     for worker in workers:
         worker.join()
-    wall = time.monotonic() - started
-    latencies.sort()
+    return latencies, time.monotonic() - started
+
+
+def summary(latencies, wall):
+    latencies = sorted(latencies)
     return {
         "rps": len(latencies) / wall,
         "p50": latencies[len(latencies) // 2],
         "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))],
         "requests": len(latencies),
     }
+
+
+def load(port, path, headers, seconds, threads):
+    """Requests per second and latency percentiles with `threads` clients for `seconds`."""
+    return summary(*burst(port, path, headers, seconds, threads))
+
+
+def load_alternately(port, targets, seconds, threads, rounds):
+    """`load` of each (path, headers) in `targets`, in `rounds` turns of seconds/rounds each:
+    A, B, A, B... so that the machine's drift during the run (a checkpoint, another
+    process) weighs on both sides of a ratio alike."""
+    runs = [([], 0.0) for _ in targets]
+    for _ in range(rounds):
+        for n, (path, headers) in enumerate(targets):
+            latencies, wall = burst(port, path, headers, seconds / rounds, threads)
+            runs[n] = (runs[n][0] + latencies, runs[n][1] + wall)
+    return [summary(latencies, wall) for latencies, wall in runs]
 
 
 def server_time(port, path, headers, repeat):
@@ -247,8 +267,13 @@ def measure(url, args):
         for name, (api_path, bare_path) in API.items():
             log(f"load {name}")
             same = same_rows(args.port, api_path.format(n=50), bare_path.format(n=50), token)
-            api = load(args.port, api_path.format(n=50), token, args.seconds, args.threads)
-            bare = load(args.port, bare_path.format(n=50), {}, args.seconds, args.threads)
+            api, bare = load_alternately(
+                args.port,
+                [(api_path.format(n=50), token), (bare_path.format(n=50), {})],
+                args.seconds,
+                args.threads,
+                args.rounds,
+            )
             sizes = {
                 n: server_time(args.port, api_path.format(n=n), token, 1)["queries"]
                 for n in (10, 50, 100)
@@ -367,7 +392,10 @@ def main():
     parser.add_argument("--sqlite", action="store_true", help="Also run the 10k scale on SQLite.")
     parser.add_argument("--reuse", action="store_true", help="Keep filled bench databases.")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--seconds", type=float, default=8, help="Load per API endpoint.")
+    parser.add_argument("--seconds", type=float, default=12, help="Load per API endpoint.")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="Turns of API and bare view load, alternated."
+    )
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=5, help="Timed requests per page.")
     parser.add_argument("--json", help="Also write the raw results to this file.")
