@@ -1195,7 +1195,7 @@ class TestCountingALongStatusList:
     def test_a_large_unfiltered_table_is_counted_from_statistics(
         self, client, editor, entries, monkeypatch
     ):
-        from declarations.admin import EstimatedCountPaginator
+        from declarations.admin.list_filters import EstimatedCountPaginator
 
         monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)
         with connection.cursor() as cursor:

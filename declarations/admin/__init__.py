@@ -1,0 +1,17 @@
+"""The staff editing UI.
+
+Rules that matter here, each enforced in this package and pinned by tests/test_admin.py:
+- every status entry is written by `record_status` / `submit_status` / `review_status`,
+  whatever the page (add form, instrument page, bulk action, import), so scope and review
+  rules are those of the model layer;
+- a country editor sees published entries plus their own parties' entries, and may change
+  only their parties' drafts; published and rejected entries are read-only for everyone;
+- declarations, instruments and status entries carry a version: a save over a newer
+  version is refused with a message and writes nothing;
+- history pages are read-only (django-simple-history's "revert" form is closed).
+
+Each module registers its models: importing them here is what `admin.autodiscover()`
+runs.
+"""
+
+from . import declarations, instruments, statuses, tokens  # noqa: F401

@@ -1,0 +1,212 @@
+"""Parties, themes, declarations, clauses and the references between clauses and
+instruments."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from ..forms import (
+    DeclarationImportForm,
+)
+from ..importing import ImportRejected, apply_import
+from ..models import (
+    Clause,
+    Declaration,
+    Party,
+    Reference,
+    Theme,
+)
+from .base import ADMIN_CSS, SHORT_TEXT, ReadOnlyHistoryAdmin, VersionedAdmin, report_path
+
+# Parties and themes ------------------------------------------------------------------------
+
+
+@admin.register(Party)
+class PartyAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "code", "group", "member_since"]
+    list_filter = ["group"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["editors"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Declarations and clauses ------------------------------------------------------------------
+
+
+class ClauseInline(admin.TabularInline):
+    """Staff correct what the importer proposed: lead verb, class, trackable; the clause's
+    own page (the change link) holds its instrument links."""
+
+    model = Clause
+    fields = [
+        "part",
+        "number",
+        "lead_word",
+        "lead_verb",
+        "verb_class",
+        "trackable",
+        "text",
+        "instruments_cited",
+    ]
+    readonly_fields = ["instruments_cited"]
+    formfield_overrides = SHORT_TEXT
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("references__instrument")
+
+    @admin.display(description="Instruments (edit on the clause's page)")
+    def instruments_cited(self, clause):
+        if clause.pk is None:
+            return "—"
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:declarations_instrument_change", args=[ref.instrument_id]),
+                    ref.instrument.acronym or Truncator(ref.instrument.name).chars(40),
+                    ref.get_relation_display(),
+                )
+                for ref in clause.references.all()
+            ),
+        )
+        return links or "—"
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(VersionedAdmin):
+    list_display = ["title", "body", "meeting", "place", "adopted_on", "report_link"]
+    list_filter = ["body", "adopted_on"]
+    search_fields = ["title", "meeting", "place", "slug"]
+    date_hierarchy = "adopted_on"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["report_link"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "report_link",
+                    "slug",
+                    "title",
+                    "body",
+                    "meeting",
+                    "place",
+                    "adopted_on",
+                    "source_url",
+                    "language",
+                    "version_seen",
+                ]
+            },
+        ),
+        ("Full text", {"classes": ["collapse"], "fields": ["text"]}),
+    ]
+    inlines = [ClauseInline]
+
+    class Media:
+        css = ADMIN_CSS
+
+    @admin.display(description="Report")
+    def report_link(self, declaration):
+        if declaration.pk is None:
+            return "—"
+        return format_html('<a href="{}">View report</a>', report_path(declaration))
+
+    # Import from text -------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="declarations_declaration_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Paste or upload -> preview of what would be written -> confirm. The text travels
+        with the confirmation and is parsed again, so what is written is what was shown."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DeclarationImportForm(request.POST or None, request.FILES or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            plan = form.plan
+            if "confirm" in request.POST and not plan.unchanged:
+                try:
+                    declaration = apply_import(plan, update=form.cleaned_data["update"])
+                except ImportRejected as rejected:
+                    form.add_error("update", str(rejected))
+                else:
+                    verb = "Updated" if plan.existing else "Imported"
+                    self.message_user(
+                        request,
+                        f"{verb} {declaration}: {len(plan.parsed.clauses)} clauses, "
+                        f"{len(plan.new_instruments)} new instruments. Check the proposed "
+                        "clauses and instrument links below.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:declarations_declaration_change", args=[declaration.pk])
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a declaration",
+            "opts": self.opts,
+            "media": self.media + form.media,
+            "form": form,
+            "plan": plan,
+        }
+        return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    autocomplete_fields = ["instrument"]
+    extra = 0
+
+
+class ClauseReferenceInline(admin.TabularInline):
+    model = Reference
+    autocomplete_fields = ["clause"]
+    extra = 0
+    verbose_name = "clause citing this instrument"
+    verbose_name_plural = "clauses citing this instrument"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("clause__declaration")
+
+
+@admin.register(Clause)
+class ClauseAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "part", "number", "lead_verb", "verb_class", "trackable"]
+    list_filter = ["part", "verb_class", "trackable", "declaration"]
+    list_select_related = ["declaration"]
+    search_fields = ["text", "lead_verb", "declaration__title", "declaration__slug"]
+    autocomplete_fields = ["declaration"]
+    formfield_overrides = SHORT_TEXT
+    inlines = [ReferenceInline]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(ReadOnlyHistoryAdmin):
+    """Mostly edited inline; registered so its change history can be read."""
+
+    list_display = ["clause", "relation", "instrument"]
+    list_filter = ["relation"]
+    list_select_related = ["clause__declaration", "instrument"]
+    search_fields = ["instrument__name", "instrument__acronym", "clause__declaration__slug"]
+    autocomplete_fields = ["clause", "instrument"]

@@ -1,0 +1,327 @@
+"""Instruments and milestones: the page staff record progress from."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.text import Truncator
+
+from ..filters import search_instruments
+from ..forms import (
+    EvidenceFormSet,
+    InlineVersionedModelForm,
+    RecordProgressForm,
+    evidence_links,
+    then_flags,
+)
+from ..models import (
+    ImplementationStatus,
+    Instrument,
+    Kind,
+    record_status,
+    reportable_parties,
+)
+from .base import ADMIN_CSS, VersionedAdmin, progress_bar, status_badge
+from .declarations import ClauseReferenceInline
+from .list_filters import (
+    CurrentStatusFilter,
+    DeclarationListFilter,
+    OverdueFilter,
+    PartyListFilter,
+    ReviewStateListFilter,
+    StaleFilter,
+    ThemeListFilter,
+)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Instrument
+    fk_name = "parent"
+    form = InlineVersionedModelForm
+    fields = ["name", "kind", "due_on", "completed_on", "version_seen"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "milestone"
+    verbose_name_plural = "milestones"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["kind"].initial = Kind.MILESTONE
+        return formset
+
+
+class StatusHistoryInline(admin.TabularInline):
+    """The instrument's status entries, newest first, for reading; each entry's own page
+    is where a draft is edited or an entry reviewed."""
+
+    model = ImplementationStatus
+    fk_name = "instrument"
+    fields = ["as_of", "party_name", "badge", "bar", "review_state", "note_text", "evidence_list"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    extra = 0
+    verbose_name = "status entry"
+    verbose_name_plural = "status history (newest first)"
+
+    def get_queryset(self, request):
+        return (
+            ImplementationStatus.objects.visible_to(request.user)
+            .select_related("party", "instrument")
+            .prefetch_related("evidence")
+            .order_by("-as_of", "-recorded_at", "-pk")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Party")
+    def party_name(self, entry):
+        return entry.party.name if entry.party_id else "Region"
+
+    @admin.display(description="Status")
+    def badge(self, entry):
+        return status_badge(entry.status)
+
+    @admin.display(description="Progress")
+    def bar(self, entry):
+        return progress_bar(entry.progress)
+
+    @admin.display(description="Note")
+    def note_text(self, entry):
+        return Truncator(entry.note).chars(120)
+
+    @admin.display(description="Evidence")
+    def evidence_list(self, entry):
+        links = format_html_join(
+            ", ", '<a href="{}" rel="noopener noreferrer">{}</a>', _evidence_pairs(entry)
+        )
+        return links or "—"
+
+
+def _evidence_pairs(entry):
+    return ((link.url, link.title) for link in entry.evidence.all())
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(VersionedAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "parent_short",
+        "current_status_badge",
+        "current_progress_bar",
+        "last_update",
+        "due_on",
+    ]
+    list_filter = [
+        CurrentStatusFilter,
+        "kind",
+        DeclarationListFilter,
+        ThemeListFilter,
+        PartyListFilter,
+        OverdueFilter,
+        StaleFilter,
+        ReviewStateListFilter,
+    ]
+    list_select_related = ["parent"]
+    search_fields = ["name", "acronym", "slug"]  # see get_search_results
+    search_help_text = "Name, acronym, or words of a clause citing it."
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice is a query per choice
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "lead_parties", "themes"]
+    inlines = [MilestoneInline, ClauseReferenceInline, StatusHistoryInline]
+    actions = ["record_progress"]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        last_update = (
+            ImplementationStatus.objects.known_at(today)
+            .filter(instrument=OuterRef("pk"))
+            .order_by("-as_of")
+            .values("as_of")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .with_current_status(at=today)
+            .annotate(last_update_on=Subquery(last_update))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same search as the reports and the API, clause text included.
+        if not search_term.strip():
+            return queryset, False
+        return search_instruments(queryset, search_term.strip()), False
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (
+                "Instrument",
+                {"fields": ["name", "acronym", "slug", "kind", "parent", "description"]},
+            ),
+            ("Dates", {"fields": ["due_on", "completed_on"]}),
+            ("Scope", {"fields": ["lead_parties", "themes", "version_seen"]}),
+        ]
+        if obj is not None:
+            fieldsets.insert(
+                0,
+                (
+                    "Current status",
+                    {
+                        "fields": [
+                            ("current_status_badge", "current_progress_bar"),
+                            ("current_as_of", "last_update"),
+                        ]
+                    },
+                ),
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            *super().get_readonly_fields(request, obj),
+            "current_status_badge",
+            "current_progress_bar",
+            "current_as_of",
+            "last_update",
+        ]
+
+    @admin.display(description="Part of", ordering="parent__name")
+    def parent_short(self, instrument):
+        parent = instrument.parent
+        return (parent.acronym or Truncator(parent.name).chars(40)) if parent else "—"
+
+    @admin.display(description="Current status", ordering="current_status")
+    def current_status_badge(self, instrument):
+        return status_badge(getattr(instrument, "current_status", None))
+
+    @admin.display(description="Progress", ordering="current_progress")
+    def current_progress_bar(self, instrument):
+        return progress_bar(getattr(instrument, "current_progress", None))
+
+    @admin.display(description="Current as of")
+    def current_as_of(self, instrument):
+        return getattr(instrument, "current_as_of", None) or "—"
+
+    @admin.display(description="Last update", ordering="last_update_on")
+    def last_update(self, instrument):
+        return getattr(instrument, "last_update_on", None) or "—"
+
+    # Recording progress: the form on the instrument page and the bulk action -------------
+
+    def has_record_permission(self, request):
+        # Asked once per action and per page part; one query per request is enough.
+        if not hasattr(request, "_may_record"):
+            request._may_record = reportable_parties(request.user).exists()
+        return request._may_record
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/record-status/",
+                self.admin_site.admin_view(self.record_status_view),
+                name="declarations_instrument_record_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if self.has_record_permission(request):
+            extra_context["record_form"] = RecordProgressForm(user=request.user)
+            extra_context["evidence_formset"] = EvidenceFormSet(prefix="evidence")
+            extra_context["record_url"] = reverse(
+                "admin:declarations_instrument_record_status", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_status_view(self, request, object_id):
+        instrument = self.get_object(request, unquote(object_id))
+        if instrument is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_view_permission(request, instrument) and self.has_record_permission(request)
+        ):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = RecordProgressForm(data, user=request.user)
+        evidence = EvidenceFormSet(data, prefix="evidence")
+        if data is not None and form.is_valid() and evidence.is_valid():
+            self.record_for(request, [instrument], form, evidence)
+            return HttpResponseRedirect(
+                reverse("admin:declarations_instrument_change", args=[instrument.pk])
+            )
+        return self.render_record_page(request, [instrument], form, evidence, bulk=False)
+
+    @admin.action(description="Record progress", permissions=["record"])
+    def record_progress(self, request, queryset):
+        data = request.POST if "apply" in request.POST else None
+        form = RecordProgressForm(data, user=request.user)
+        evidence = EvidenceFormSet(data, prefix="evidence")
+        if data is not None and form.is_valid() and evidence.is_valid():
+            self.record_for(request, list(queryset), form, evidence)
+            return None
+        return self.render_record_page(request, list(queryset), form, evidence, bulk=True)
+
+    def record_for(self, request, instruments, form, evidence):
+        """One entry per instrument, all or none, each through `record_status`."""
+        data = form.cleaned_data
+        links = evidence_links(evidence)
+        with transaction.atomic():
+            entries = [
+                record_status(
+                    instrument=instrument,
+                    party=data["party"],
+                    status=data["status"],
+                    progress=data["progress"],
+                    as_of=data["as_of"],
+                    note=data["note"],
+                    evidence=links,
+                    by=request.user,
+                    **then_flags(data["then"]),
+                )
+                for instrument in instruments
+            ]
+        state = entries[0].get_review_state_display().lower()
+        who = data["party"].name if data["party"] else "the region"
+        self.message_user(
+            request,
+            f"Recorded {len(entries)} status entr{'y' if len(entries) == 1 else 'ies'} "
+            f"for {who} ({state}).",
+            messages.SUCCESS,
+        )
+        return entries
+
+    def render_record_page(self, request, instruments, form, evidence, *, bulk):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record progress",
+            "opts": self.opts,
+            "media": self.media,
+            "instruments": instruments,
+            "form": form,
+            "evidence_formset": evidence,
+            "bulk": bulk,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/declarations/instrument/record_progress.html", context
+        )

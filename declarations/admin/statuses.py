@@ -1,0 +1,397 @@
+"""Status entries: recording, review, bulk import."""
+
+import secrets
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import Truncator
+
+from .. import status_import
+from ..forms import (
+    PUBLISH,
+    ImportConfirmForm,
+    ImportUploadForm,
+    ReviewForm,
+    StatusEntryAddForm,
+    StatusEntryChangeForm,
+    then_flags,
+)
+from ..models import (
+    EditConflict,
+    Evidence,
+    ImplementationStatus,
+    ReviewState,
+    can_report_for,
+    can_review,
+    conflict_message,
+    record_status,
+    reportable_parties,
+    review_status,
+    submit_status,
+)
+from .base import ADMIN_CSS, BOTH_PLACES, FINAL_STATES, VersionedAdmin, progress_bar, status_badge
+from .list_filters import EstimatedCountPaginator
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 1
+
+
+@admin.register(ImplementationStatus)
+class ImplementationStatusAdmin(VersionedAdmin):
+    list_display = [
+        "instrument_short",
+        "party_name",
+        "status_badge",
+        "progress_bar",
+        "as_of",
+        "review_state",
+        "recorded_by",
+    ]
+    list_filter = ["review_state", "status", "party", "as_of"]
+    list_select_related = ["instrument", "party", "recorded_by"]
+    search_fields = ["instrument__name", "instrument__acronym", "note"]
+    autocomplete_fields = ["instrument"]
+    # No date_hierarchy: its year links read every entry's date on each page (0.4 s at a
+    # million entries); the "as of" filter offers the same ranges from the index.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    inlines = [EvidenceInline]
+    actions = ["submit_for_review", "publish", "reject"]
+    REVIEW_FIELDS = [
+        "review_state",
+        "recorded_by",
+        "recorded_at",
+        "reviewed_by",
+        "published_at",
+        "review_comment",
+    ]
+    readonly_fields = REVIEW_FIELDS
+    ENTRY_FIELDS = ["instrument", "party", "status", "progress", "as_of", "note"]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = StatusEntryChangeForm if obj is not None else StatusEntryAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The form needs the user (what may happen next); a subclass per request holds it.
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": [*self.ENTRY_FIELDS, "then"]})]
+        return [
+            (None, {"fields": [*self.ENTRY_FIELDS, "version_seen"]}),
+            ("Review", {"fields": self.REVIEW_FIELDS}),
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "party":
+            reviewer = can_review(request.user)
+            kwargs["queryset"] = reportable_parties(request.user)
+            # Country editors report for their own parties, never for the region.
+            kwargs["required"] = not reviewer
+            kwargs["empty_label"] = "The region as a whole" if reviewer else None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Who may do what -------------------------------------------------------------------
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        # Also guards the history pages, which look entries up without get_queryset.
+        return ImplementationStatus.objects.visible_to(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.review_state in FINAL_STATES:
+            return False  # a correction is a new entry
+        if can_review(request.user):
+            return True
+        return obj.review_state == ReviewState.DRAFT and can_report_for(request.user, obj.party)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.review_state == ReviewState.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_review_permission(self, request):
+        return can_review(request.user)
+
+    def has_submit_permission(self, request):
+        return self.has_add_permission(request)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Bulk delete would not ask per entry whether it is published.
+        actions.pop("delete_selected", None)
+        return actions
+
+    # Saving: a new entry goes through record_status ------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            super().save_model(request, obj, form, change)
+        # A new entry is recorded in save_related, once its evidence is known.
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        evidence = [
+            {key: evidence_form.cleaned_data[key] for key in ("title", "url", "kind")}
+            for formset in formsets
+            for evidence_form in formset.forms
+            if evidence_form.has_changed()
+            and evidence_form.cleaned_data
+            and not evidence_form.cleaned_data.get("DELETE")
+        ]
+        data = form.cleaned_data
+        entry = record_status(
+            instrument=data["instrument"],
+            party=data["party"],
+            status=data["status"],
+            progress=data["progress"],
+            as_of=data["as_of"],
+            note=data["note"],
+            evidence=evidence,
+            by=request.user,
+            **then_flags(data["then"]),
+        )
+        # The admin goes on with the form's instance (messages, log entry, redirect) and
+        # reads what the formsets saved for its change message.
+        for field in ImplementationStatus._meta.concrete_fields:
+            setattr(form.instance, field.attname, getattr(entry, field.attname))
+        form.instance._state.adding = False
+        for formset in formsets:
+            formset.new_objects = list(entry.evidence.all())
+            formset.changed_objects, formset.deleted_objects = [], []
+
+    # Lists --------------------------------------------------------------------------
+
+    @admin.display(description="Instrument", ordering="instrument__name")
+    def instrument_short(self, entry):
+        return entry.instrument.acronym or Truncator(entry.instrument.name).chars(60)
+
+    @admin.display(description="Party", ordering="party__name")
+    def party_name(self, entry):
+        return entry.party.name if entry.party_id else "Region"
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, entry):
+        return status_badge(entry.status)
+
+    @admin.display(description="Progress", ordering="progress")
+    def progress_bar(self, entry):
+        return progress_bar(entry.progress)
+
+    # Workflow actions -----------------------------------------------------------------
+
+    def seen_version_is_stale(self, request, queryset):
+        """On an entry's own page the action posts the version the reviewer was shown; an
+        entry changed since then must be looked at again before it is published."""
+        seen = request.POST.get("version_seen")
+        if not seen or not seen.isdigit():
+            return False
+        entries = list(queryset[:2])
+        if len(entries) == 1 and entries[0].version != int(seen):
+            self.message_user(request, conflict_message(ImplementationStatus), messages.ERROR)
+            return True
+        return False
+
+    @admin.action(description="Submit for review", permissions=["submit"], location=BOTH_PLACES)
+    def submit_for_review(self, request, queryset):
+        if self.seen_version_is_stale(request, queryset):
+            return None
+        self.apply_each(request, queryset, lambda entry: submit_status(entry, by=request.user))
+        return None
+
+    @admin.action(description="Publish", permissions=["review"], location=BOTH_PLACES)
+    def publish(self, request, queryset):
+        return self.review(request, queryset, publish=True)
+
+    @admin.action(
+        description="Reject (with a comment)", permissions=["review"], location=BOTH_PLACES
+    )
+    def reject(self, request, queryset):
+        return self.review(request, queryset, publish=False)
+
+    def review(self, request, queryset, *, publish):
+        if self.seen_version_is_stale(request, queryset):
+            return None
+        data = request.POST if "apply" in request.POST else None
+        form = ReviewForm(data, publish=publish)
+        if data is not None and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            self.apply_each(
+                request,
+                queryset,
+                lambda entry: review_status(
+                    entry, by=request.user, publish=publish, comment=comment
+                ),
+            )
+            return None
+        action_field = (
+            f"{ActionLocation.CHANGE_FORM.value}-action"
+            if f"{ActionLocation.CHANGE_FORM.value}-action" in request.POST
+            else "action"
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Publish status entries" if publish else "Reject status entries",
+            "opts": self.opts,
+            "media": self.media,
+            "entries": queryset.select_related("instrument", "party"),
+            "form": form,
+            "publish": publish,
+            "action_name": "publish" if publish else "reject",
+            "action_field": action_field,
+            "version_seen": request.POST.get("version_seen", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/declarations/implementationstatus/review.html", context
+        )
+
+    def apply_each(self, request, queryset, step):
+        """Each entry on its own: one refused entry (already published, changed meanwhile)
+        is reported and does not undo the others."""
+        done, refused = 0, []
+        for entry in queryset.select_related("instrument", "party"):
+            try:
+                with transaction.atomic():
+                    step(entry)
+            except (ValidationError, PermissionDenied, EditConflict) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                refused.append(f"{entry}: {reason}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} done.")
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    # Import from CSV or XLSX -----------------------------------------------------------
+
+    IMPORT_SESSION_KEY = "declarations.status_import"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="declarations_implementationstatus_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import status entries",
+            "opts": self.opts,
+            "media": self.media,
+            "columns": status_import.COLUMNS,
+            "required_columns": status_import.REQUIRED_COLUMNS,
+            "max_rows": status_import.MAX_ROWS,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            response = self.confirm_import(request, context)
+            if response is not None:
+                return response
+            upload = ImportUploadForm(user=request.user)
+        else:
+            data = request.POST if request.method == "POST" else None
+            upload = ImportUploadForm(data, request.FILES or None, user=request.user)
+            if data is not None and upload.is_valid():
+                self.preview_import(request, upload, context)
+        context["upload_form"] = upload
+        return TemplateResponse(
+            request, "admin/declarations/implementationstatus/import.html", context
+        )
+
+    def preview_import(self, request, upload, context):
+        then = upload.cleaned_data["then"]
+        try:
+            table = status_import.read_table(upload.cleaned_data["file"])
+            preview = status_import.validate(table, user=request.user, publish=then == PUBLISH)
+        except status_import.ImportProblem as problem:
+            context["problem"] = str(problem)
+            return
+        if not preview.ok:
+            context["errors"] = preview.errors
+            return
+        token = secrets.token_urlsafe(16)
+        # The checked cells wait in the session; confirming validates them again.
+        request.session[self.IMPORT_SESSION_KEY] = {
+            "token": token,
+            "user": request.user.pk,
+            "then": then,
+            "table": table,
+        }
+        context["preview"] = preview.rows[:100]
+        context["row_count"] = len(preview.rows)
+        context["then_label"] = dict(upload.fields["then"].choices)[then]
+        context["confirm_form"] = ImportConfirmForm(initial={"token": token})
+
+    def confirm_import(self, request, context):
+        form = ImportConfirmForm(request.POST)
+        pending = request.session.get(self.IMPORT_SESSION_KEY)
+        if (
+            not form.is_valid()
+            or not pending
+            or pending["user"] != request.user.pk
+            or not secrets.compare_digest(pending["token"], form.cleaned_data["token"])
+        ):
+            self.message_user(
+                request, "That preview has expired; upload the file again.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
+        try:
+            entries = status_import.apply(
+                pending["table"], user=request.user, **then_flags(pending["then"])
+            )
+        except status_import.ImportProblem as problem:
+            context["problem"] = str(problem)
+            return None
+        except status_import.ImportFailed as failure:
+            context["errors"] = failure.errors
+            return None
+        finally:
+            request.session.pop(self.IMPORT_SESSION_KEY, None)
+        count = len(entries)
+        self.message_user(
+            request,
+            f"Imported {count} status entr{'y' if count == 1 else 'ies'}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:declarations_implementationstatus_changelist"))
