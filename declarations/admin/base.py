@@ -11,9 +11,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import (
-    VersionedModelForm,
-)
+from ..forms import VersionedModelForm
 from ..models import (
     EditConflict,
     ReviewState,

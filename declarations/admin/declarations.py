@@ -9,9 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from ..forms import (
-    DeclarationImportForm,
-)
+from ..forms import DeclarationImportForm
 from ..importing import ImportRejected, apply_import
 from ..models import (
     Clause,

@@ -3,9 +3,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from ..models import (
-    ApiToken,
-)
+from ..models import ApiToken
 
 
 @admin.register(ApiToken)
