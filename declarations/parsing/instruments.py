@@ -1,0 +1,403 @@
+"""Instruments named in a paragraph, with their kind, acronym and relation to the verb."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .dates import (
+    _MONTHS,
+)
+from .leads import (
+    _FORMS,
+    _PHRASE_FIRST_WORDS,
+    _Lead,
+    _match_lead,
+)
+from .values import (
+    Kind,
+    Relation,
+)
+
+_KEYWORDS = [
+    (r"Concept Papers?", Kind.CONCEPT_PAPER),
+    (r"Standard Operating Procedures?|SOPs?", Kind.SOP),
+    (r"Terms of Reference|TORs?", Kind.TERMS_OF_REFERENCE),
+    (r"Rules of Procedure|ROP", Kind.RULES_OF_PROCEDURE),
+    (r"Code of Conduct|Memorandum of Understanding", Kind.AGREEMENT),
+    (
+        r"Plans? of Action|Action Plans?|Strategic Plans?|Work ?[Pp]lans?|Strategy Papers?"
+        r"|Outlook|Blueprint",
+        Kind.PLAN,
+    ),
+    (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
+    (r"Joint Declarations?|Declarations?", Kind.DECLARATION),
+    (r"Guidelines?", Kind.GUIDELINES),
+    (r"Road ?[Mm]aps?", Kind.ROADMAP),
+    (r"(?:Additional )?Protocols?", Kind.PROTOCOL),
+    (r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?", Kind.AGREEMENT),
+    (r"Exercises?", Kind.EXERCISE),
+    (r"Conferences?", Kind.CONFERENCE),
+    (r"Networks?", Kind.NETWORK),
+    (r"Programmes?|Programs?", Kind.PROGRAMME),
+    (r"Mechanisms?", Kind.MECHANISM),
+    (r"Initiatives?", Kind.OTHER),
+]
+_KEYWORD_RE = re.compile(
+    "|".join(rf"(?P<k{i}>\b(?:{pattern})\b)" for i, (pattern, _) in enumerate(_KEYWORDS))
+)
+
+
+def _keyword_kind(match: re.Match) -> str:
+    return _KEYWORDS[int(match.lastgroup[1:])][1]
+
+
+_GENERIC_ACRONYMS = {
+    "SOP", "SOPS", "TOR", "TORS", "ROP", "CBM", "CBMS", "UN", "AI", "ESG", "WPS", "US",
+    "USA", "UK", "EU", "HADR", "MOU", "PDR", "ASEAN", "ADMM", "ICT", "IT", "NGO", "NGOS",
+    "HQ", "EEZ", "UNSC", "UNGA", "DPRK", "ROK", "PRC", "EWG", "EWGS", "GDP", "CBRN", "IUU",
+    "COVID", "COVID-19", "SDG", "SDGS", "AMS",
+}  # fmt: skip
+_CONNECTORS = {"of", "on", "for", "to", "in", "and", "&", "the", "a", "an", "among", "between",
+               "at", "from", "with", "by", "its", "their", "under", "against"}  # fmt: skip
+_ARTICLES = {"the", "a", "an"}
+_PREPOSITIONS = {"of", "on", "for", "to", "in", "by", "among", "between", "from", "with",
+                 "under", "at", "against", "concerning", "regarding"}  # fmt: skip
+_ORG_CONTEXT_RE = re.compile(
+    r"\b(?:Meetings?|Summit|Forum|Retreat|Session|Groups?|Centre|Center|Council|Committee|"
+    r"Secretariat|Office|Team|Agency|Chair|Chairmanship|Members?|Heads|Leaders)\s+of\s+"
+    r"(?:the\s+)?$"
+)
+_ORG_WORDS_RE = re.compile(
+    r"\b(?:Institutions|Institutes|Universities|Centres|Centers|Organi[sz]ations|Agencies|"
+    r"Group|Groups|Centre|Center|Council|Committee|Secretariat|Team|Meeting|Forum)\b"
+)
+_ORG_PRONE_KINDS = {Kind.NETWORK, Kind.MECHANISM, Kind.PROGRAMME, Kind.OTHER}
+# Phrases after which a paragraph stops naming the object of its verb and merely cites.
+_TRAILING_RE = re.compile(
+    r",\s*(?:which|aimed|adopted|as|to|in line with|including|in order|whereby|while|"
+    r"where|that)\b|\s(?:which|whereby)\s|\sas\s+(?:an?|the|part)\s"
+)
+_INNER_VERB_RE = re.compile(r"(?:[,;]\s*|\band\s+|\bas well as\s+)(?=[A-Z]{3,}\b)")
+_TOKEN_RE = re.compile(r"\([^()]*\)|[A-Za-z0-9][A-Za-z0-9'’&/.-]*|[^\sA-Za-z0-9]")
+
+
+@dataclass
+class _Token:
+    kind: str  # word, paren, punct
+    text: str
+    start: int
+    end: int
+    keyword: bool = False
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for match in _TOKEN_RE.finditer(text):
+        value, start = match.group(), match.start()
+        if value.startswith("("):
+            out.append(_Token("paren", value, start, match.end()))
+        elif value[0].isalnum():
+            # A sentence's final dot is punctuation, the dots of "U.S." are not.
+            if value.endswith(".") and value.count(".") == 1:
+                out.append(_Token("word", value[:-1], start, match.end() - 1))
+                out.append(_Token("punct", ".", match.end() - 1, match.end()))
+            else:
+                out.append(_Token("word", value.rstrip("-"), start, start + len(value.rstrip("-"))))
+        else:
+            out.append(_Token("punct", value, start, match.end()))
+    return out
+
+
+def _acronym_of(paren: str) -> str | None:
+    """'(ADIC)' -> 'ADIC'; '(AMRG on HADR)' -> 'AMRG'; '(hereinafter ...)' -> None."""
+    content = paren.strip("() ")
+
+    def looks_like(word: str) -> bool:
+        letters = re.sub(r"[^A-Za-z0-9]", "", word)
+        return (
+            2 <= len(word) <= 10
+            and re.fullmatch(r"[A-Za-z0-9&.\-]+", word) is not None
+            and (word[0].isupper() or word[0].isdigit())
+            and sum(c.isupper() for c in word) >= 2
+            and sum(c.isupper() or c.isdigit() for c in letters) >= 0.6 * len(letters)
+        )
+
+    if " " not in content:
+        return content if looks_like(content) else None
+    words = content.split()
+    if len(content) <= 10 and all(looks_like(w) for w in words):
+        return content
+    return words[0] if looks_like(words[0]) else None
+
+
+def _is_generic(acronym: str) -> bool:
+    key = acronym.upper().replace(".", "")
+    return key in _GENERIC_ACRONYMS or key.rstrip("S") in _GENERIC_ACRONYMS
+
+
+def _is_cap(token: _Token) -> bool:
+    return token.kind == "word" and token.text[0].isupper()
+
+
+def _is_num(token: _Token) -> bool:
+    return token.kind == "word" and token.text[0].isdigit()
+
+
+def _is_stop(token: _Token) -> bool:
+    """Capitalised words that end a name: months and upper-case verbs ('and COMMEND')."""
+    text = token.text
+    if text.lower() in _MONTHS:
+        return True
+    return len(text) >= 3 and text.isupper() and ((text,) in _FORMS or text in _PHRASE_FIRST_WORDS)
+
+
+def _name_word(token: _Token) -> bool:
+    return (_is_cap(token) or _is_num(token)) and not _is_stop(token)
+
+
+def _cap_run_has_keyword(tokens: list[_Token], i: int) -> bool:
+    while i < len(tokens) and (_name_word(tokens[i]) or tokens[i].kind == "paren"):
+        if tokens[i].keyword:
+            return True
+        i += 1
+    return False
+
+
+def _comma_list_follows(tokens: list[_Token], i: int) -> bool:
+    """After a comma: 'Peace, Freedom and Neutrality' - capitalised words ending in 'and X'."""
+    j, seen_word = i + 1, False
+    while j < len(tokens) and j < i + 12:
+        token = tokens[j]
+        if _name_word(token):
+            seen_word = True
+        elif token.kind == "punct" and token.text == ",":
+            pass
+        elif token.text == "and" and seen_word:
+            return j + 1 < len(tokens) and _name_word(tokens[j + 1])
+        else:
+            return False
+        j += 1
+    return False
+
+
+def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
+    """Index of the last token of a name whose head ends before token `j`."""
+    end = j - 1
+    while j < len(tokens):
+        token = tokens[j]
+        if _name_word(token):
+            end = j
+            j += 1
+        elif token.kind == "paren":
+            if not _acronym_of(token.text):
+                break
+            end = j
+            j += 1
+        elif token.kind == "word" and token.text in _CONNECTORS:
+            chain, k = [], j
+            while k < len(tokens) and tokens[k].text in _CONNECTORS and len(chain) < 3:
+                chain.append(tokens[k].text)
+                k += 1
+            m = k
+            while m < len(tokens) and _is_num(tokens[m]):
+                m += 1  # "the 15th Anniversary"
+            if m >= len(tokens) or not _name_word(tokens[m]) or _is_num(tokens[m]):
+                break
+            if "by" in chain and kind not in (Kind.JOINT_STATEMENT, Kind.DECLARATION):
+                break
+            if chain[0] in ("and", "&"):
+                if tokens[end].kind == "paren":
+                    break  # "X (ABC) and the Y": the acronym closed the first name
+                # "X Charter and the ASEAN Outlook" are two names; "Guidelines and Roadmap"
+                # and "Search and Rescue Exercise" are one.
+                new_name = _ARTICLES & set(chain) or (tokens[end].keyword and not tokens[k].keyword)
+                if new_name and _cap_run_has_keyword(tokens, k):
+                    break
+            end = m
+            j = m + 1
+        elif token.text == "," and _comma_list_follows(tokens, j):
+            j += 1
+        else:
+            break
+    return end
+
+
+def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
+    start, j = i, i - 1
+    while j >= floor:
+        token = tokens[j]
+        if _name_word(token) or (token.kind == "paren" and _acronym_of(token.text)):
+            start = j
+            j -= 1
+        elif j - 1 >= floor and _is_cap(tokens[j - 1]) and not _is_stop(tokens[j - 1]):
+            # "Search and Rescue Exercise"; "A Future-Ready ADMM: A Strategy Paper"
+            joins = token.text == ":" or (
+                token.text in ("and", "of", "&", "for", "on") and not tokens[j - 1].keyword
+            )
+            if not joins:
+                break
+            j -= 1
+        else:
+            break
+    return start
+
+
+def _extend_bare(tokens: list[_Token], end: int) -> int:
+    """'the Terms of Reference on the establishment of the X Team, which' -> up to 'Team'."""
+    j = end + 1
+    if j >= len(tokens) or tokens[j].text not in _PREPOSITIONS:
+        return end
+    last = end
+    stop_words = {"which", "that", "who", "whose", "where", "aimed", "adopted", "signed", "as"}
+    while j < len(tokens) and j <= end + 20:
+        token = tokens[j]
+        if token.kind == "punct" or token.text in stop_words:
+            break
+        if (
+            token.text == "and"
+            and j + 2 < len(tokens)
+            and tokens[j + 1].text in _ARTICLES
+            and tokens[j + 2].text[:1].islower()
+        ):
+            break  # "... Team and the signing of ..."
+        if token.kind == "paren" or _name_word(token):
+            last = j
+        j += 1
+    return last
+
+
+def _kind_of(name: str) -> str:
+    """The kind given by the head noun of the name ('X Network Guidelines' -> guidelines)."""
+    found = [(m.start(), m.end(), _keyword_kind(m)) for m in _KEYWORD_RE.finditer(name)]
+    if not found:
+        return Kind.OTHER
+    head_end = len(name)
+    for match in re.finditer(r"(?<=\s)(\w+)(?=\s)", name):
+        word = match.group(1)
+        inside = any(s <= match.start() < e for s, e, _ in found)
+        if not inside and (word in _PREPOSITIONS or word == "and"):
+            head_end = match.start()
+            break
+    in_head = [kind for start, _, kind in found if start < head_end]
+    return in_head[-1] if in_head else found[0][2]
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    name: str
+    acronym: str
+    kind: str
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"\s*\([^()]*\)", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def _choose_acronym(span: list[_Token], head: tuple[int, int]) -> str:
+    """Trailing parenthesis first, then one before the head noun, then one right after it."""
+    parens = [
+        (i, acronym)
+        for i, t in enumerate(span)
+        if t.kind == "paren" and (acronym := _acronym_of(t.text)) and not _is_generic(acronym)
+    ]
+    if not parens:
+        return ""
+    if parens[-1][0] == len(span) - 1:
+        return parens[-1][1]
+    for i, acronym in parens:
+        if i < head[0]:
+            return acronym
+    for i, acronym in parens:
+        between = [t.text for t in span[head[1] + 1 : i] if t.text in _PREPOSITIONS]
+        if len(between) <= 1:
+            return acronym
+    return ""
+
+
+def _distinctive(span: list[_Token]) -> bool:
+    """Whether a name says more than its kind: "the Guidelines" does not."""
+    return any(_is_cap(t) and not t.keyword and t.text.lower() not in _ARTICLES for t in span)
+
+
+def _find_mentions(text: str, offset: int) -> list[_Mention]:
+    """Names containing a kind keyword in text[offset:], with their acronym and kind."""
+    tokens = [t for t in _tokens(text) if t.start >= offset]
+    starts = [t.start for t in tokens]
+    keyword_spans = []
+    for match in _KEYWORD_RE.finditer(text, offset):
+        before = bisect.bisect_right(starts, match.start()) - 1
+        if before >= 0 and tokens[before].kind == "paren" and match.start() < tokens[before].end:
+            continue  # inside a parenthesis: "(SOP)", "(TOR)"
+        keyword_spans.append((match.start(), match.end(), _keyword_kind(match)))
+        i = bisect.bisect_left(starts, match.start())
+        while i < len(tokens) and tokens[i].start < match.end():
+            tokens[i].keyword = True
+            i += 1
+    mentions: list[_Mention] = []
+    floor = 0
+    for start, end, kind in keyword_spans:
+        first = bisect.bisect_left(starts, start)
+        if first >= len(tokens) or first < floor:
+            continue
+        last = bisect.bisect_left(starts, end) - 1
+        left = _expand_left(tokens, first, floor)
+        right = _expand_right(tokens, last + 1, kind)
+        span = tokens[left : right + 1]
+        name = _clean_name(text[span[0].start : span[-1].end])
+        if not _distinctive(span):
+            right = _extend_bare(tokens, right)
+            span = tokens[left : right + 1]
+            name = _clean_name(text[span[0].start : span[-1].end])
+            if not _distinctive(span):
+                floor = right + 1
+                continue  # a bare "the Guidelines": nothing to track
+        floor = right + 1
+        name_kind = _kind_of(name)
+        if name_kind in _ORG_PRONE_KINDS:
+            before = text[max(0, span[0].start - 80) : span[0].start]
+            after_keyword = text[start : span[-1].end]
+            if _ORG_CONTEXT_RE.search(before) or _ORG_WORDS_RE.search(after_keyword):
+                continue  # "the Track II Network of ... Institutions (NADI)": an organisation
+        acronym = _choose_acronym(span, (first - left, last - left))
+        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, name_kind))
+    return mentions
+
+
+def _object_fallback(text: str, offset: int) -> _Mention | None:
+    """'ADOPT the ASEAN Defence Interaction Framework' names an instrument without a keyword."""
+    tokens = [t for t in _tokens(text) if t.start >= offset]
+    i = 0
+    while i < len(tokens) and tokens[i].text in _ARTICLES:
+        i += 1
+    if i >= len(tokens) or not _name_word(tokens[i]) or _is_num(tokens[i]):
+        return None
+    right = _expand_right(tokens, i + 1, Kind.OTHER)
+    span = tokens[i : right + 1]
+    name = _clean_name(text[span[0].start : span[-1].end])
+    if sum(_is_cap(t) for t in span) < 2 or _ORG_WORDS_RE.search(name):
+        return None
+    return _Mention(span[0].start, span[-1].end, name, _choose_acronym(span, (0, 0)), Kind.OTHER)
+
+
+def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, str]]:
+    """(position, relation) pairs: where the governing verb of the paragraph changes."""
+    regions = [(0, lead.relation)]
+    for match in _TRAILING_RE.finditer(text, offset):
+        regions.append((match.start(), Relation.CITES))
+    for match in _INNER_VERB_RE.finditer(text, offset):
+        inner = _match_lead(text[match.end() :])
+        if inner is not None and inner.style == "upper" and inner.base is not None:
+            regions.append((match.end(), inner.relation))
+    return sorted(regions)
+
+
+def _relation_at(regions: list[tuple[int, str]], position: int) -> str:
+    index = bisect.bisect_right(regions, (position, "\uffff")) - 1
+    return regions[max(index, 0)][1]

@@ -1,0 +1,361 @@
+"""The text as lines and blocks: paragraph starts, headings, the separator before the
+operative part."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .dates import (
+    _DATE_LINE_RE,
+    _MONTHS,
+    _numeric_date,
+)
+from .leads import (
+    _close,
+    _Lead,
+    _match_lead,
+)
+
+# What a declaration's title says it is.
+_TITLE_KEYWORDS = re.compile(
+    r"(?i)\b(?:declaration|statement|communiqu[eé]|resolution|vision|concord|accord|"
+    r"agreement|charter|plan|consensus|protocol|decision)\b"
+)
+
+_NAV_WORDS = {
+    "home", "news", "news and events", "latest releases", "latest news", "press releases",
+    "media", "menu", "search", "skip to content", "skip to main content", "back", "english",
+    "statements", "statements and communiques", "documents", "publications", "resources",
+}  # fmt: skip
+_JUNK_WORDS = {
+    "more resources", "share this", "share", "print", "print this page", "back to top", "top",
+    "related", "related articles", "related news", "download", "download pdf", "email",
+    "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "copy link", "tags",
+    "source", "next", "previous", "read more", "view pdf",
+}  # fmt: skip
+_MARKER_RE = re.compile(
+    r"""^(?:
+        (?P<num>\d{1,3})(?P<numsep>[.)][ \t]*|[ \t]+)(?=[^\s\d.])
+      | \((?P<paren>[a-z]{1,2}|[ivxlc]{1,5}|\d{1,3})\)[ \t]*
+      | (?P<letter>[a-z])[.)][ \t]+
+      | (?P<bullet>[-–—•●○◦▪■□‣*·➢►>»])[ \t]*
+    )""",
+    re.X,
+)
+_CLOSING_RE = re.compile(
+    r"^(?:(?:ADOPTED|Adopted|DONE|Done|SIGNED|Signed|ISSUED|Issued)\s+"
+    r"(?:in|at|on|this|by|the|IN|AT|ON|THIS)\b"
+    r"|\d{1,3}(?:st|nd|rd|th)\s+plenary\s+meeting\b)"
+)
+_SEPARATOR_VERBS = ("DECLARE", "DECLARES", "DECIDE", "DECIDES", "AGREE", "AGREES", "RESOLVE")
+_SEPARATOR_FILLERS = {"WE", "DO", "HEREBY", "TO", "THE", "FOLLOWING", "AS", "FOLLOWS", "HAVE"}
+
+
+def _clean(line: str) -> str:
+    line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
+    return re.sub(r" {2,}", " ", line).strip()
+
+
+def _is_separator(line: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", line.upper())
+    if not words or len(words) > 8 or line.rstrip().endswith((";", ",")):
+        return False
+    hereby = any(_close(w, "HEREBY", 0.8) for w in words)
+    colon = line.rstrip().endswith(":")
+    if not (hereby or colon):
+        return False
+    verb = any(_close(w, v, 0.8) for w in words for v in _SEPARATOR_VERBS)
+    if hereby and (verb or colon):
+        return True
+    if colon and verb:
+        return all(
+            w in _SEPARATOR_FILLERS or any(_close(w, v, 0.8) for v in _SEPARATOR_VERBS)
+            for w in words
+        )
+    return False
+
+
+def _end_kind(text: str) -> str:
+    """How a paragraph so far ends: 'semi' (; or :), 'stop', 'comma' or 'open'."""
+    text = text.rstrip()
+    if re.search(r"[;:]\s*(?:and|or)?$", text):
+        return "semi"
+    if text.endswith((".", "!", "?")):
+        return "stop"
+    if text.endswith(","):
+        return "comma"
+    return "open"
+
+
+_SMALL_WORDS = {"with", "from", "into", "upon", "over", "between", "among", "through",
+                "towards", "toward", "against", "within", "under", "amid", "beyond"}  # fmt: skip
+_FUNCTION_WORD_END_RE = re.compile(
+    r"(?<![;:])\s(?:and|or|of|on|for|the|a|an|to|in|at|by|with|from|its|their|as well as)$"
+)
+
+
+def _title_like(text: str) -> bool:
+    """Titles and headings: no final punctuation, every word but small ones capitalised."""
+    if re.search(r"[.;:,]$", text.strip()):
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    return all(w[0].isupper() for w in words if len(w) > 3 and w not in _SMALL_WORDS)
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str  # text, date, closing, separator, junk
+    indented: bool
+    blank_before: bool
+    marker: str = ""  # num, letter, bullet or ""
+    number: int | None = None
+    content: str = ""
+    lead: _Lead | None = None
+
+
+@dataclass
+class _Block:
+    kind: str
+    lines: list[_Line]
+
+    @property
+    def first(self) -> _Line:
+        return self.lines[0]
+
+    @property
+    def lead(self) -> _Lead | None:
+        return self.first.lead
+
+    @property
+    def marker(self) -> str:
+        return self.first.marker
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text without its number or bullet."""
+        return self._join(self.first.content)
+
+    @property
+    def full_text(self) -> str:
+        """The paragraph's text with its number or bullet, e.g. "(a) review ..."."""
+        return self._join(self.first.text)
+
+    @property
+    def tail(self) -> str:
+        """The end of the paragraph so far: enough to tell how it ends, cheap to compute."""
+        return " ".join(line.text for line in self.lines[-2:])
+
+    def _join(self, first: str) -> str:
+        out = ""
+        for line in self.lines:
+            part = first if line is self.first else line.text
+            if not out:
+                out = part
+            elif out.endswith("-") and out[-2:-1].isalpha():
+                out += part  # "ADMM-" + "Plus": a compound broken at its hyphen
+            else:
+                out += " " + part
+        return out
+
+
+def _classify(raw: str, blank_before: bool) -> _Line:
+    text = _clean(raw)
+    line = _Line(text=text, kind="text", indented=raw[:1] in " \t", blank_before=blank_before)
+    line.content = text
+    if re.sub(r"[\s:|»>]+$", "", text).lower() in _JUNK_WORDS:
+        line.kind = "junk"
+        return line
+    if _DATE_LINE_RE.fullmatch(text):
+        line.kind = "date"
+        return line
+    marker = _MARKER_RE.match(text)
+    if marker:
+        content = text[marker.end() :]
+        if marker.group("num"):
+            line.marker, line.number = "num", int(marker.group("num"))
+            next_word = re.match(r"[A-Za-z]+", content)
+            if next_word and next_word.group().lower() in _MONTHS:  # "15 November 2023"
+                line.marker, line.number, content = "", None, text
+        elif marker.group("paren") or marker.group("letter"):
+            line.marker = "letter"
+        else:
+            line.marker = "bullet"
+        line.content = content
+    if _CLOSING_RE.match(line.content):
+        line.kind = "closing"
+    elif _is_separator(line.content):
+        line.kind = "separator"
+    else:
+        line.lead = _match_lead(line.content)
+    return line
+
+
+def _read_lines(text: str) -> list[_Line]:
+    lines, blank = [], True
+    for raw in text.splitlines():
+        if not _clean(raw):
+            blank = True
+            continue
+        lines.append(_classify(raw, blank))
+        blank = False
+    return lines
+
+
+def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bool:
+    """Whether a text line opens a new paragraph rather than continuing `block`."""
+    if block is None or block.kind != "text":
+        return True
+    prev_end = _end_kind(block.tail)
+    if line.content[:1].islower():
+        return False  # a wrapped line, even across a blank line (page break)
+    if not line.marker and _FUNCTION_WORD_END_RE.search(block.tail):
+        return False  # "... on Partnering for" + "Change, Engaging the World"
+    if line.blank_before:
+        return True
+    if line.marker == "num":
+        if line.text[len(str(line.number))] in ".)":
+            return True
+        return line.number in (1, last_number + 1)
+    if line.marker:
+        return True
+    if block.marker == "bullet" and block.lead is None and not line.indented:
+        return True  # navigation bullets do not continue
+    if re.match(r"(?:The|WE|We)[\s,]", line.content):
+        return True
+    lead = line.lead
+    if lead is not None and len(block.lines) == 1 and _is_heading_text(block.first.text):
+        return True  # the paragraph after a sub-heading
+    if lead is not None and lead.style == "upper":
+        return True
+    if lead is not None:
+        return prev_end in ("semi", "stop", "comma")
+    if prev_end == "semi":
+        return True
+    return prev_end == "stop" and _is_heading_text(line.content)
+
+
+def _blocks(lines: list[_Line]) -> list[_Block]:
+    blocks: list[_Block] = []
+    last_number = 0
+    for line in lines:
+        current = blocks[-1] if blocks else None
+        if (
+            line.kind == "text"
+            and current is not None
+            and current.kind == "closing"
+            and not current.text.rstrip().endswith((".", ";"))
+        ):
+            current.lines.append(line)  # a closing line wrapped over two lines
+            continue
+        if line.kind != "text" or _starts_paragraph(line, current, last_number):
+            blocks.append(_Block(kind=line.kind, lines=[line]))
+            if line.marker == "num" and line.number is not None:
+                last_number = line.number
+        else:
+            current.lines.append(line)
+    return blocks
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_heading_text(text: str) -> bool:
+    """A short sub-heading ("Maritime Security", "On Cyber Security"), not a paragraph:
+    a short line without final punctuation and without a lead verb."""
+    text = re.sub(r"^(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]\s+", "", text.strip())
+    words = _word_count(text)
+    if not text[:1].isupper() or words > 8 or len(text) > 80:
+        return False
+    if text.endswith(":") and words <= 5:
+        text = text[:-1]
+    if not re.search(r"[A-Za-z0-9]$", text) or _FUNCTION_WORD_END_RE.search(text):
+        return False  # punctuated, or the first line of a wrapped paragraph
+    title_like = _title_like(text)
+    lead = _match_lead(text)
+    if lead is None:
+        return title_like or words <= 4
+    # "Enhancing Maritime Cooperation" or "STRENGTHENING DEFENCE COOPERATION" - a participle
+    # heading; "COMMENDING the Joint Statement" is the start of a paragraph.
+    return title_like and not lead.finite and not re.search(r"\b(?:the|a|an)\b", text)
+
+
+_OPENING_START_RE = re.compile(r"(?i:we\s*,)|(?:The|THE)\s|(?i:on the occasion)")
+
+
+def _is_opening(text: str) -> bool:
+    """The paragraph naming the meeting: 'The Nineteenth ... was convened on ...;' etc."""
+    if _match_lead(text) is not None or not _OPENING_START_RE.match(text):
+        return False
+    if re.match(r"(?i)we\s*,", text):
+        return True
+    if re.match(r"(?:The|THE)\s|(?i:on the occasion)", text):
+        return bool(
+            text.rstrip().endswith((",", ";", ":"))
+            or re.search(r"(?i)\b(?:convened|gathered|held|met|assembled)\b", text)
+            or _numeric_date(text)
+        )
+    return False
+
+
+def _body_start(lines: list[_Line]) -> int | None:
+    """Index of the first line of the declaration proper (opening, clause or separator)."""
+    for i, line in enumerate(lines):
+        if line.kind == "separator":
+            return i
+        if line.kind != "text" or (line.marker == "bullet" and line.lead is None):
+            continue
+        if line.lead is None and not _OPENING_START_RE.match(line.content):
+            continue
+        # Evaluate the paragraph this line would open, wrapped lines included.
+        tentative = _Block(kind="text", lines=[line])
+        for nxt in lines[i + 1 : i + 40]:
+            if nxt.kind != "text" or nxt.blank_before or _starts_paragraph(nxt, tentative, 0):
+                break
+            tentative.lines.append(nxt)
+        text = tentative.text
+        if _is_opening(text):
+            return i
+        long_or_ended = _word_count(text) >= 4 or _end_kind(text) != "open"
+        if line.lead is not None and long_or_ended and not _title_like(text):
+            return i  # not a menu item such as "Support" nor a title such as "Enhancing ..."
+    return None
+
+
+def _header_items(lines: list[_Line]) -> list[_Line]:
+    """Header lines, with titles wrapped over several lines joined."""
+    items: list[_Line] = []
+    for line in lines:
+        prev = items[-1] if items else None
+        if prev is not None and _continues_title(prev, line):
+            joiner = "" if prev.text.endswith("-") else " "
+            prev.text = prev.content = f"{prev.text}{joiner}{line.text}"
+            continue
+        items.append(_Line(**{**line.__dict__}))
+    return items
+
+
+def _continues_title(prev: _Line, line: _Line) -> bool:
+    if prev.kind != "text" or line.kind != "text" or prev.marker or line.marker:
+        return False
+    if re.match(r"(?i)(?:on|of|for|and|in|to|at)\b", line.text) or line.text[:1].islower():
+        return True  # "... of the ASEAN Defence Ministers" + "on Defence Cooperation ..."
+    if line.blank_before:
+        return False
+    if re.search(r"(?:\b(?:and|of|on|for|the|in|to|at)|[A-Za-z]-)$", prev.text):
+        return True
+    if prev.text.isupper() and line.text.isupper():
+        return True
+    # "Jakarta Joint Declaration of the ADMM-Plus on Practical" + "Cooperation for ..."
+    return bool(
+        _TITLE_KEYWORDS.search(prev.text)
+        and not _numeric_date(prev.text)
+        and _title_like(prev.text)
+        and _title_like(line.text)
+        and line.text[:1].isupper()
+        and not re.search(r"\d|/", line.text)
+    )

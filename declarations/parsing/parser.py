@@ -1,0 +1,324 @@
+"""`parse_declaration()`: the text to a ParsedDeclaration."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+
+from .dates import (
+    _ORDINAL_RE,
+    _find_date,
+    _ordinal,
+    _ordinal_value,
+)
+from .instruments import (
+    _find_mentions,
+    _object_fallback,
+    _relation_at,
+    _relation_regions,
+)
+from .leads import (
+    _OBJECT_VERBS,
+    _VERB_CLASS_OF,
+    _Lead,
+    _unknown_lead,
+)
+from .lines import (
+    _Block,
+    _blocks,
+    _body_start,
+    _header_items,
+    _is_heading_text,
+    _is_opening,
+    _Line,
+    _read_lines,
+)
+from .metadata import (
+    _body_and_meeting,
+    _find_place,
+    _pick_title,
+)
+from .values import (
+    ParsedClause,
+    ParsedDeclaration,
+    ParsedInstrument,
+    ParseError,
+    Part,
+    Relation,
+    VerbClass,
+)
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    lead: _Lead | None
+
+
+@dataclass
+class _Body:
+    """The declaration proper, split into its parts."""
+
+    opening: str = ""
+    closing: str = ""  # the closing line and any date lines after it
+    date_lines: list[str] = field(default_factory=list)
+    paragraphs: list[_Paragraph] = field(default_factory=list)
+    separator: str = ""
+    separator_at: int | None = None  # index of the first operative paragraph
+
+
+def parse_declaration(text: str) -> ParsedDeclaration:
+    """Read a declaration's text. Raises ParseError when it cannot be read as one."""
+    if not text or not text.strip():
+        raise ParseError("The declaration text is empty.")
+    lines = _read_lines(text)
+    start = _body_start(lines)
+    body = _split_body(_blocks(lines[start:])) if start is not None else _Body()
+    if not any(p.lead is not None for p in body.paragraphs):
+        raise ParseError(
+            "No recognisable clauses found: no paragraph starts with a lead word such as "
+            "RECOGNISING, ADOPT or Decides. Is this the text of a declaration?"
+        )
+    warnings: list[str] = []
+    operative_at = _operative_start(body, warnings)
+    clauses, leads = _clauses(body.paragraphs, operative_at, warnings)
+    instruments = _instruments(clauses, leads)
+    governed = {i.clause for i in instruments if i.relation != Relation.CITES}
+    clauses = [_with_trackable(clause, clause.anchor in governed) for clause in clauses]
+    declaration = ParsedDeclaration(
+        title="",
+        meeting="",
+        body="",
+        place="",
+        adopted_on=None,
+        clauses=clauses,
+        instruments=instruments,
+        warnings=warnings,
+    )
+    _add_metadata(declaration, _header_items(lines[:start]), body)
+    return declaration
+
+
+def _split_body(blocks: list[_Block]) -> _Body:
+    body = _Body()
+    in_sublist = after_closing = False
+    for block in blocks:
+        if after_closing:
+            if block.kind in ("date", "closing"):
+                body.closing += " " + block.text
+        elif block.kind == "closing":
+            body.closing, after_closing = block.text, True
+        elif block.kind == "date":
+            body.date_lines.append(block.text)
+        elif block.kind == "separator":
+            if body.separator_at is None:
+                body.separator, body.separator_at = block.text, len(body.paragraphs)
+            in_sublist = False
+        elif block.kind == "text":
+            text = block.text
+            at_start = not body.paragraphs and body.separator_at is None and not body.opening
+            if at_start and _is_opening(text):
+                body.opening = text
+                continue
+            previous = body.paragraphs[-1] if body.paragraphs else None
+            if (
+                previous is not None
+                and block.lead is None
+                and (in_sublist or previous.text.rstrip().endswith(":"))
+                and (block.marker in ("letter", "bullet") or text[:1].islower())
+            ):
+                previous.text += " " + block.full_text  # "(a) ...; (b) ..." items
+                in_sublist = True
+            elif len(block.lines) == 1 and _is_heading_text(block.first.text):
+                continue
+            else:
+                in_sublist = False
+                body.paragraphs.append(_Paragraph(text=text, lead=block.lead))
+    return body
+
+
+def _operative_start(body: _Body, warnings: list[str]) -> int:
+    paragraphs = body.paragraphs
+    if body.separator:
+        if body.separator_at >= len(paragraphs):
+            raise ParseError(
+                f"No operative part found: the separator line '{body.separator}' is followed "
+                "by no operative paragraph."
+            )
+        return body.separator_at
+    # No separator (UN resolutions): the first paragraph led by a finite verb.
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.lead is not None and paragraph.lead.finite:
+            warnings.append(
+                "No separator line (such as 'HEREBY DECLARE:') found; the operative part was "
+                f"taken to start at the paragraph beginning '{paragraph.lead.word}'."
+            )
+            return index
+    raise ParseError(
+        f"No operative part found: {len(paragraphs)} preambular paragraph(s) but no "
+        "separator line such as 'HEREBY DECLARE TO:' and no paragraph led by a finite verb "
+        "such as 'ADOPT' or 'Decides'."
+    )
+
+
+def _clauses(
+    paragraphs: list[_Paragraph], operative_at: int, warnings: list[str]
+) -> tuple[list[ParsedClause], list[_Lead]]:
+    clauses, leads = [], []
+    for index, paragraph in enumerate(paragraphs):
+        if index < operative_at:
+            part, number = Part.PREAMBLE, index + 1
+        else:
+            part, number = Part.OPERATIVE, index - operative_at + 1
+        lead = paragraph.lead or _unknown_lead(paragraph.text)
+        clause = ParsedClause(
+            part=part,
+            number=number,
+            lead_word=lead.word,
+            lead_verb=lead.verb,
+            verb_class=VerbClass.DECLARATORY,
+            text=re.sub(r"\s+", " ", paragraph.text).strip(),
+            trackable=False,
+        )
+        if not lead.known:
+            warnings.append(
+                f"{clause.anchor} starts with '{lead.word}', which is not a known lead word; "
+                "check the paragraph and its verb class."
+            )
+        elif lead.correction:
+            warnings.append(
+                f"{clause.anchor}: corrected the lead word '{lead.correction[0]}' to "
+                f"'{lead.correction[1]}'."
+            )
+        if part == Part.OPERATIVE:
+            verb_class = _VERB_CLASS_OF.get(lead.base or "", VerbClass.UNKNOWN)
+            if verb_class == VerbClass.UNKNOWN and lead.known:
+                warnings.append(
+                    f"{clause.anchor}: the lead verb '{lead.verb}' is not classified; "
+                    "set its verb class by hand."
+                )
+            clause = replace(clause, verb_class=verb_class)
+        clauses.append(clause)
+        leads.append(lead)
+    return clauses, leads
+
+
+def _with_trackable(clause: ParsedClause, names_one: bool) -> ParsedClause:
+    """Adopting and committing clauses are tracked; welcoming ones when they name the
+    instrument they welcome (`names_one`); preambular ones never."""
+    if clause.part != Part.OPERATIVE:
+        return clause
+    trackable = clause.verb_class in (VerbClass.ADOPTS, VerbClass.COMMITMENT) or (
+        clause.verb_class == VerbClass.WELCOMES and names_one
+    )
+    return replace(clause, trackable=trackable)
+
+
+def _add_metadata(declaration: ParsedDeclaration, header: list[_Line], body: _Body) -> None:
+    warnings = declaration.warnings
+    declaration.title = title = _pick_title(header)
+    if not title:
+        warnings.append("No title found above the opening paragraph.")
+
+    name, meeting = _body_and_meeting(body.opening)
+    for source in (title, *(item.text for item in header)):
+        other_name, other_meeting = _body_and_meeting(source)
+        name = name or other_name
+        if not meeting and other_meeting and other_name == name:
+            meeting = other_meeting
+    for item in header:  # UN: "Seventy-ninth session"
+        session = re.fullmatch(rf"(?i)({_ORDINAL_RE})\s+session", item.text)
+        if not meeting and session and _ordinal_value(session.group(1)):
+            meeting = f"{_ordinal(_ordinal_value(session.group(1)))} session"
+    declaration.body, declaration.meeting = name, meeting
+    if not name:
+        warnings.append("No meeting body (ADMM, ADMM-Plus, ...) recognised.")
+    if not meeting:
+        warnings.append("No meeting (such as '19th ADMM') found in the opening paragraph.")
+
+    header_dates = [item.text for item in header if item.kind == "date"]
+    place = _find_place(body.opening) or _find_place(body.closing)
+    for line in [*body.date_lines, *header_dates]:
+        named = re.match(r"([A-Z][^\d,]+(?:,\s*[A-Z][^\d,]+)?),\s*\d", line)
+        if named and not place:
+            place = named.group(1)
+    declaration.place = place
+    if not place:
+        warnings.append("No place of adoption found.")
+
+    # The closing line records the adoption itself; the opening paragraph the meeting.
+    closing_date = _find_date(body.closing) if body.closing else None
+    opening_date = _find_date(body.opening) if body.opening else None
+    adopted_lines = [i.text for i in header if re.search(r"(?i)\badopted\b", i.text)]
+    candidates = [closing_date, opening_date, *map(_find_date, adopted_lines)]
+    candidates += map(_find_date, [*header_dates, *body.date_lines])
+    declaration.adopted_on = next((d for d in candidates if d), None)
+    if closing_date and opening_date and closing_date != opening_date:
+        warnings.append(
+            f"The opening paragraph gives {opening_date.isoformat()} but the closing line "
+            f"gives {closing_date.isoformat()}; the closing line's date was used."
+        )
+    if declaration.adopted_on is None:
+        warnings.append(
+            "No adoption date found in the opening paragraph, the closing line or a date line."
+        )
+
+
+def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[ParsedInstrument]:
+    """Every instrument each clause names, once per clause, in the order of the text."""
+    found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
+    regions_of = []
+    for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
+        text = clause.text
+        offset = len(lead.word) if lead.known else 0
+        regions = _relation_regions(text, lead, offset)
+        regions_of.append(regions)
+        mentions = _find_mentions(text, offset)
+        if lead.base in _OBJECT_VERBS and not any(
+            _relation_at(regions, m.start) != Relation.CITES for m in mentions
+        ):
+            extra = _object_fallback(text, offset)
+            if extra is not None and all(extra.start != m.start for m in mentions):
+                mentions.insert(0, extra)
+        for mention in mentions:
+            item = ParsedInstrument(
+                name=mention.name,
+                acronym=mention.acronym,
+                kind=mention.kind,
+                relation=_relation_at(regions, mention.start),
+                clause=clause.anchor,
+            )
+            found.append((index, mention.start, item, (mention.start, mention.end)))
+
+    # An acronym defined once names the same instrument wherever it is reused bare.
+    defined: dict[str, ParsedInstrument] = {}
+    acronym_of_name: dict[str, str] = {}
+    for _, _, item, _ in found:
+        if item.acronym:
+            defined.setdefault(item.acronym, item)
+            acronym_of_name.setdefault(item.name.lower(), item.acronym)
+    named_spans: dict[int, list[tuple[int, int]]] = {}
+    for index, _, _, span in found:
+        named_spans.setdefault(index, []).append(span)
+    for index, clause in enumerate(clauses):
+        spans = sorted(named_spans.get(index, []))
+        for acronym, item in defined.items():
+            for match in re.finditer(rf"(?<![\w(-]){re.escape(acronym)}(?![\w-])", clause.text):
+                nearest = bisect.bisect_right(spans, (match.start(), len(clause.text))) - 1
+                if nearest >= 0 and match.start() < spans[nearest][1]:
+                    continue  # part of a name already listed
+                relation = _relation_at(regions_of[index], match.start())
+                reuse = replace(item, relation=relation, clause=clause.anchor)
+                found.append((index, match.start(), reuse, (match.start(), match.end())))
+
+    result: list[ParsedInstrument] = []
+    seen: set[tuple[str, str, str]] = set()
+    for _, _, item, _ in sorted(found, key=lambda entry: (entry[0], entry[1])):
+        if not item.acronym and item.name.lower() in acronym_of_name:
+            item = replace(item, acronym=acronym_of_name[item.name.lower()])
+        key = (item.name, item.acronym, item.clause)
+        if key not in seen:  # one entry per instrument and clause: its governing mention
+            seen.add(key)
+            result.append(item)
+    return result
