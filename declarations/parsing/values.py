@@ -1,4 +1,4 @@
-"""The parser's value sets, kept in sync with the TextChoices in declarations/models.py,
+"""The parser's value sets, kept in sync with the TextChoices in declarations/models/base.py,
 and the dataclasses it returns."""
 
 from __future__ import annotations

@@ -1,0 +1,114 @@
+"""The tracker's data: declaration -> clause -> instrument (and milestones) -> dated status.
+
+Status history is append-only: the current status of anything is the latest *published*
+assessment, and every report can be reproduced "as at" a past date because each query takes
+an `at` date and only looks at what was both true (`as_of`) and known (`published_at`) then.
+"""
+
+from .base import (
+    CLOSED_STATUSES,
+    OPEN,
+    EvidenceKind,
+    Kind,
+    Part,
+    PartyGroup,
+    Relation,
+    ReviewState,
+    Status,
+    VerbClass,
+    end_of_day,
+    region_first,
+)
+from .declarations import (
+    TRACKED_RELATIONS,
+    Clause,
+    Declaration,
+    Reference,
+    tracking,
+)
+from .instruments import (
+    Instrument,
+    InstrumentQuerySet,
+    Rollup,
+    completion,
+    is_overdue,
+    overdue_condition,
+    party_status_name,
+    rollup,
+    rollups_by_declaration,
+    stale_condition,
+)
+from .parties import (
+    Party,
+    Theme,
+)
+from .statuses import (
+    EditConflict,
+    Evidence,
+    ImplementationStatus,
+    ImplementationStatusQuerySet,
+    JSONArrayAgg,
+    can_report_for,
+    can_review,
+    check_as_of,
+    conflict_message,
+    is_current_version,
+    record_status,
+    reportable_parties,
+    review_status,
+    save_versioned,
+    sorted_evidence,
+    submit_status,
+)
+from .tokens import (
+    ApiToken,
+)
+
+__all__ = [
+    "ApiToken",
+    "CLOSED_STATUSES",
+    "Clause",
+    "Declaration",
+    "EditConflict",
+    "Evidence",
+    "EvidenceKind",
+    "ImplementationStatus",
+    "ImplementationStatusQuerySet",
+    "Instrument",
+    "InstrumentQuerySet",
+    "JSONArrayAgg",
+    "Kind",
+    "OPEN",
+    "Part",
+    "Party",
+    "PartyGroup",
+    "Reference",
+    "Relation",
+    "ReviewState",
+    "Rollup",
+    "Status",
+    "TRACKED_RELATIONS",
+    "Theme",
+    "VerbClass",
+    "can_report_for",
+    "can_review",
+    "check_as_of",
+    "completion",
+    "conflict_message",
+    "end_of_day",
+    "is_current_version",
+    "is_overdue",
+    "overdue_condition",
+    "party_status_name",
+    "record_status",
+    "region_first",
+    "reportable_parties",
+    "review_status",
+    "rollup",
+    "rollups_by_declaration",
+    "save_versioned",
+    "sorted_evidence",
+    "stale_condition",
+    "submit_status",
+    "tracking",
+]

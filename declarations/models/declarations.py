@@ -1,0 +1,124 @@
+"""Declarations, their clauses, and the references by which a clause adopts, welcomes or
+cites an instrument."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .base import Part, Relation, VerbClass, choices_check
+
+
+class Declaration(models.Model):
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable identifier, e.g. admm-2025-kuala-lumpur."
+    )
+    title = models.CharField(max_length=300)
+    body = models.CharField(
+        max_length=60, help_text="The adopting body: ADMM, ADMM-Plus, ASEAN Summit, ..."
+    )
+    meeting = models.CharField(max_length=100, blank=True, help_text="e.g. 19th ADMM")
+    place = models.CharField(max_length=120, blank=True)
+    adopted_on = models.DateField()
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the text is published."
+    )
+    language = models.CharField(max_length=8, default="en")
+    text = models.TextField(blank=True, help_text="The full original text as imported.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["text", "updated_at"])
+
+    class Meta:
+        ordering = ["-adopted_on", "title"]
+        indexes = [
+            # The dashboard and the API list declarations newest first.
+            models.Index(fields=["-adopted_on"], name="declaration_adopted_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:declarations_declaration_change", args=[self.pk])
+
+
+# What a trackable clause must do to an instrument to make it work to follow. A clause that
+# only cites, notes or reaffirms something (UNCLOS, the confidence-building measures it
+# commends) creates no work for this declaration.
+TRACKED_RELATIONS = (
+    Relation.ADOPTS,
+    Relation.APPROVES,
+    Relation.WELCOMES,
+    Relation.ENCOURAGES,
+    Relation.LOOKS_FORWARD,
+)
+
+
+def tracking(prefix=""):
+    """The condition on a Reference (reached through `prefix`) that makes it tracked."""
+    return Q(**{f"{prefix}clause__trackable": True, f"{prefix}relation__in": TRACKED_RELATIONS})
+
+
+class Clause(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="clauses")
+    part = models.CharField(max_length=10, choices=Part.choices)
+    number = models.PositiveSmallIntegerField(help_text="Position within its part, from 1.")
+    lead_word = models.CharField(max_length=60, help_text="The lead word as written.")
+    lead_verb = models.CharField(
+        max_length=60, help_text="The lead word normalised: typos fixed, upper case."
+    )
+    verb_class = models.CharField(max_length=12, choices=VerbClass.choices)
+    text = models.TextField()
+    trackable = models.BooleanField(
+        default=False, help_text="Whether the clause creates work to follow up."
+    )
+    instruments = models.ManyToManyField("Instrument", through="Reference", related_name="clauses")
+    history = HistoricalRecords()
+
+    class Meta:
+        # "-part" puts "preamble" before "operative".
+        ordering = ["declaration", "-part", "number"]
+        constraints = [
+            choices_check("part", Part, "clause_part_valid"),
+            choices_check("verb_class", VerbClass, "clause_verb_class_valid"),
+            models.UniqueConstraint(
+                fields=["declaration", "part", "number"], name="clause_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration.slug} {self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"{'pre' if self.part == Part.PREAMBLE else 'op'}-{self.number}"
+
+
+class Reference(models.Model):
+    """A clause's mention of an instrument, with what the clause does to it."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="references")
+    instrument = models.ForeignKey(
+        "Instrument", on_delete=models.PROTECT, related_name="references"
+    )
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clause", "instrument"]
+        constraints = [
+            choices_check("relation", Relation, "reference_relation_valid"),
+            models.UniqueConstraint(
+                fields=["clause", "instrument", "relation"], name="reference_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.clause} {self.get_relation_display()} {self.instrument}"
+
+    @property
+    def is_tracked(self):
+        """Python twin of `tracking()` for a reference whose clause is loaded."""
+        return self.clause.trackable and self.relation in TRACKED_RELATIONS
