@@ -19,7 +19,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from declarations import exports  # noqa: E402
-from declarations.importing import decode_text, import_text  # noqa: E402
+from declarations.intake.importing import decode_text, import_text  # noqa: E402
 from declarations.models import ApiToken, ImplementationStatus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

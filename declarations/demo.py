@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from .importing import import_text
+from .intake.importing import import_text
 from .models import (
     Evidence,
     ImplementationStatus,

@@ -103,7 +103,7 @@ def clear_api_throttles(monkeypatch):
     runs across a minute boundary is not given a fresh allowance halfway."""
     from django.core.cache import cache
 
-    from declarations.authentication import CountingThrottle
+    from declarations.api.throttling import CountingThrottle
 
     cache.clear()
     monkeypatch.setattr(CountingThrottle, "timer", lambda self: 1_800_000_010.0)

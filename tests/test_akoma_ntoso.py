@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from declarations.akoma_ntoso import AKN_NAMESPACE, declaration_to_akn
+from declarations.api.akoma_ntoso import AKN_NAMESPACE, declaration_to_akn
 from declarations.models import Declaration, Part, Relation, VerbClass
 from tests.factories import make_clause, make_declaration, make_instrument
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from declarations.api.serializers import EXPANDABLE
 from declarations.models import (
     ApiToken,
     Clause,
@@ -27,7 +28,6 @@ from declarations.models import (
     Theme,
     VerbClass,
 )
-from declarations.serializers import EXPANDABLE
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_api_throttles")]

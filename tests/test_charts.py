@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from declarations import charts
 from declarations.models import Status
+from declarations.reports import charts
 
 D = datetime.date
 SVG = "{http://www.w3.org/2000/svg}"
-STYLESHEET = Path(charts.__file__).parent / "static" / "declarations" / "reports.css"
+STYLESHEET = Path(charts.__file__).parents[1] / "static" / "declarations" / "reports.css"
 
 
 def parse(svg):

@@ -8,7 +8,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from declarations.exports import escape_formula, pdf_bytes, static_files_fetcher
+from declarations.reports.exports import escape_formula, pdf_bytes, static_files_fetcher
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 from tests.samples import SAMPLE_DAY, SEED_SLUG, seed_with_sample_statuses
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from declarations import importing
 from declarations.demo import SEED as SEED_PATH
-from declarations.importing import ImportRejected, decode_text, import_text, plan_import
+from declarations.intake import importing
+from declarations.intake.importing import ImportRejected, decode_text, import_text, plan_import
 from declarations.models import (
     Clause,
     Declaration,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from declarations.parsing import (
+from declarations.intake.parsing import (
     Kind,
     ParsedDeclaration,
     ParseError,

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from declarations.authentication import AnonThrottle, UserThrottle, WriteThrottle
+from declarations.api.throttling import AnonThrottle, UserThrottle, WriteThrottle
 from tracker.cache import DatabaseCache
 from tracker.settings import cache_from_url
 

@@ -9,10 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations import status_import
-from declarations.exports import escape_formula
-from declarations.models import ImplementationStatus, ReviewState, Status
-from declarations.status_import import (
+from declarations.intake import status_import
+from declarations.intake.status_import import (
     COLUMNS,
     ImportFailed,
     ImportProblem,
@@ -21,6 +19,8 @@ from declarations.status_import import (
     restore,
     validate,
 )
+from declarations.models import ImplementationStatus, ReviewState, Status
+from declarations.reports.exports import escape_formula
 from tests.factories import make_instrument
 
 pytestmark = pytest.mark.django_db

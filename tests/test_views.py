@@ -21,7 +21,7 @@ from declarations.models import (
     VerbClass,
     tracking,
 )
-from declarations.views.base import DASHBOARD_ROWS
+from declarations.reports.views.base import DASHBOARD_ROWS
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 from tests.samples import SAMPLE_DAY, SEED_SLUG, seed_with_sample_statuses
 

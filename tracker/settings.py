@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "tracker",
     "declarations",
 ]
 
@@ -145,7 +146,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "declarations.audit.AuditMiddleware",
+    "tracker.audit.AuditMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -164,6 +165,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            # The reports' template tags live with the reports, not in a templatetags/
+            # package of the app.
+            "libraries": {"reports": "declarations.reports.templatetags"},
         },
     },
 ]
@@ -178,7 +182,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL-only covering columns, which SQLite's copy of the index simply leaves out.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # JSON fixtures (manage.py backup/restore) keep timestamps to the microsecond.
-SERIALIZATION_MODULES = {"json": "declarations.fixture_format"}
+SERIALIZATION_MODULES = {"json": "tracker.fixture_format"}
 
 # API throttling counts requests in this cache: with several worker processes it must be
 # shared (db:// or redis://), or each process keeps its own count.
@@ -196,8 +200,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "declarations.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "declarations.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "tracker.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tracker.audit.client_ip"
 # The audit log (declarations.audit) records failures; axes' own per-attempt log rows and
 # its chatty INFO lines add nothing to it.
 AXES_DISABLE_ACCESS_LOG = True
@@ -299,19 +303,19 @@ TRACKER_API_SYNC_DELAY_SECONDS = env_int("TRACKER_API_SYNC_DELAY_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "declarations.authentication.ApiTokenAuthentication",
+        "declarations.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["declarations.authentication.ReadAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["declarations.api.permissions.ReadAccess"],
     "DEFAULT_FILTER_BACKENDS": ["declarations.filters.FilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "declarations.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "declarations.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "declarations.authentication.AnonThrottle",
-        "declarations.authentication.UserThrottle",
-        "declarations.authentication.WriteThrottle",
+        "declarations.api.throttling.AnonThrottle",
+        "declarations.api.throttling.UserThrottle",
+        "declarations.api.throttling.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("TRACKER_API_RATE_ANON", "60/minute"),
@@ -337,8 +341,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "declarations.api.csv_as_text",
-        "declarations.api.optional_expansions",
+        "declarations.api.schema.csv_as_text",
+        "declarations.api.schema.optional_expansions",
     ],
     # One named enum per set of choices, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {

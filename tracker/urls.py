@@ -4,14 +4,14 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from declarations.health import healthz
+from tracker.health import healthz
 
 admin.site.site_header = "Declaration tracker"
 admin.site.site_title = "Declaration tracker"
 admin.site.index_title = "Declarations and implementation"
 
 urlpatterns = [
-    path("", include("declarations.urls")),
+    path("", include("declarations.reports.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on every page, the admin's included; a 404 there shows
     # up as a console error.
@@ -19,6 +19,6 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("declarations/favicon.svg"), permanent=True),
     ),
-    path("api/v1/", include("declarations.api")),
+    path("api/v1/", include("declarations.api.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -11,13 +11,13 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import VersionedModelForm
 from ..models import (
     EditConflict,
     ReviewState,
     Status,
     save_versioned,
 )
+from .forms import VersionedModelForm
 
 SHORT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
 ADMIN_CSS = {"all": ["declarations/admin.css"]}

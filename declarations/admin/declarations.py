@@ -9,8 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from ..forms import DeclarationImportForm
-from ..importing import ImportRejected, apply_import
+from ..intake.importing import ImportRejected, apply_import
 from ..models import (
     Clause,
     Declaration,
@@ -19,6 +18,7 @@ from ..models import (
     Theme,
 )
 from .base import ADMIN_CSS, SHORT_TEXT, ReadOnlyHistoryAdmin, VersionedAdmin, report_path
+from .forms import DeclarationImportForm
 
 # Parties and themes ------------------------------------------------------------------------
 

@@ -13,13 +13,6 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from ..filters import search_instruments
-from ..forms import (
-    EvidenceFormSet,
-    InlineVersionedModelForm,
-    RecordProgressForm,
-    evidence_links,
-    then_flags,
-)
 from ..models import (
     ImplementationStatus,
     Instrument,
@@ -29,6 +22,13 @@ from ..models import (
 )
 from .base import ADMIN_CSS, VersionedAdmin, progress_bar, status_badge
 from .declarations import ClauseReferenceInline
+from .forms import (
+    EvidenceFormSet,
+    InlineVersionedModelForm,
+    RecordProgressForm,
+    evidence_links,
+    then_flags,
+)
 from .list_filters import (
     CurrentStatusFilter,
     DeclarationListFilter,

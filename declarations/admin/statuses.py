@@ -11,16 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
 
-from .. import status_import
-from ..forms import (
-    PUBLISH,
-    ImportConfirmForm,
-    ImportUploadForm,
-    ReviewForm,
-    StatusEntryAddForm,
-    StatusEntryChangeForm,
-    then_flags,
-)
+from ..intake import status_import
 from ..models import (
     EditConflict,
     Evidence,
@@ -35,6 +26,15 @@ from ..models import (
     submit_status,
 )
 from .base import ADMIN_CSS, BOTH_PLACES, FINAL_STATES, VersionedAdmin, progress_bar, status_badge
+from .forms import (
+    PUBLISH,
+    ImportConfirmForm,
+    ImportUploadForm,
+    ReviewForm,
+    StatusEntryAddForm,
+    StatusEntryChangeForm,
+    then_flags,
+)
 from .list_filters import EstimatedCountPaginator
 
 

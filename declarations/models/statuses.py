@@ -12,8 +12,9 @@ from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .. import audit
-from ..audit import describe
+from tracker import audit
+from tracker.audit import describe
+
 from .base import EvidenceKind, ReviewState, Status, choices_check, end_of_day, region_first
 from .parties import Party
 

@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from declarations.importing import ImportRejected, decode_text, import_text
+from declarations.intake.importing import ImportRejected, decode_text, import_text
 
 
 class Command(BaseCommand):

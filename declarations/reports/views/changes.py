@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..exports import Column, Table
-from ..models import (
+from ...models import (
     Clause,
     Declaration,
     ImplementationStatus,
     Instrument,
     end_of_day,
 )
+from ..exports import Column, Table
 from .base import (
     DEFAULT_CHANGES_DAYS,
     DUE,

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .filters import StatusFilter
-from .models import Declaration, ImplementationStatus
+from ..filters import StatusFilter
+from ..models import Declaration, ImplementationStatus
 
 FEED_LENGTH = 50
 

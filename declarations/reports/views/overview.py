@@ -6,9 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import charts
-from ..exports import Column, Table
-from ..models import (
+from ...models import (
     Declaration,
     ImplementationStatus,
     Instrument,
@@ -17,6 +15,8 @@ from ..models import (
     rollup,
     rollups_by_declaration,
 )
+from .. import charts
+from ..exports import Column, Table
 from .base import (
     DASHBOARD_ROWS,
     DUE,

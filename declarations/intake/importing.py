@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..models import Clause, Declaration, Instrument, Reference
 from . import parsing
-from .models import Clause, Declaration, Instrument, Reference
 
 
 class ImportRejected(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Status
+from ..models import Status
 
 # Display order: done first, then moving, then stuck, then unknown. None = no information.
 STATUS_ORDER = [

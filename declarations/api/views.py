@@ -1,21 +1,15 @@
-"""The REST API, mounted at /api/v1/: read-only viewsets over the shared FilterSets, one
-write (POST /statuses/), Atom feeds, Akoma Ntoso downloads, the OpenAPI schema and docs.
+"""The API's views: read-only viewsets over the shared FilterSets, one write
+(POST /statuses/), Atom feeds and Akoma Ntoso downloads.
 
 Every GET answering 200 carries an ETag computed from the body, and a request repeating
 it in If-None-Match gets 304 with no body. Lists are also served as CSV (?format=csv).
 Errors are always JSON, whatever format was asked for.
 """
 
-import csv
-import io
-import json
-
 from django.db.models import Prefetch
 from django.http import Http404
-from django.urls import path, register_converter
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -23,17 +17,13 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import mixins, renderers, routers, viewsets
+from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import akoma_ntoso, feeds
-from .authentication import ReadAccess, RecordsStatus
-from .exports import escape_formula
-from .filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter, StatusFilter
-from .models import (
+from ..filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter, StatusFilter
+from ..models import (
     Clause,
     Declaration,
     ImplementationStatus,
@@ -43,7 +33,10 @@ from .models import (
     Reference,
     Theme,
 )
+from . import akoma_ntoso, feeds
 from .pagination import SyncCursorPagination
+from .permissions import ReadAccess, RecordsStatus
+from .renderers import AkomaNtosoRenderer, AtomRenderer, CSVRenderer
 from .serializers import (
     EXPANDABLE,
     ClauseSerializer,
@@ -57,80 +50,10 @@ from .serializers import (
     ThemeSerializer,
 )
 
-app_name = "api"
-
 # Slugs in addresses: anything else is a plain 404 before any query runs.
 SLUG = r"[-a-zA-Z0-9_]+"
 ANCHOR = r"(?:pre|op)-[0-9]{1,4}"
 PARTS = {"pre": Part.PREAMBLE, "op": Part.OPERATIVE}
-
-
-class AnchorConverter:
-    regex = ANCHOR
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(AnchorConverter, "anchor")
-
-
-# Renderers -------------------------------------------------------------------------------
-
-
-class CSVRenderer(renderers.BaseRenderer):
-    """One row per result, one column per field. Lists of plain values are joined with "; ",
-    nested objects are written as JSON; text that a spreadsheet would run as a formula is
-    escaped as in the report downloads."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = data.get("results", []) if isinstance(data, dict) else (data or [])
-        view = (renderer_context or {}).get("view")
-        header = list(rows[0]) if rows else list(view.get_serializer().fields) if view else []
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_csv_cell(row.get(name)) for name in header])
-        return buffer.getvalue().encode(self.charset)
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        value = "; ".join("" if v is None else str(v) for v in value)
-    elif isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return escape_formula(value)
-
-
-class DocumentRenderer(renderers.BaseRenderer):
-    """For views that build their own XML: it passes the bytes through."""
-
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class AkomaNtosoRenderer(DocumentRenderer):
-    media_type = akoma_ntoso.MEDIA_TYPE
-    format = "akn"
-
-
-class AtomRenderer(DocumentRenderer):
-    media_type = "application/atom+xml"
-    format = "atom"
 
 
 # Conditional requests --------------------------------------------------------------------
@@ -518,75 +441,3 @@ class DeclarationFeedView(FeedView):
 
     def get(self, request, slug):
         return super().get(request, slug=slug)
-
-
-# Schema and docs -------------------------------------------------------------------------
-
-
-def csv_as_text(result, generator, request, public):
-    """Schema post-processing: a CSV body is text, not the JSON object drf-spectacular
-    assumes for every renderer."""
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            for response in operation.get("responses", {}).values():
-                content = response.get("content", {})
-                if "text/csv" in content:
-                    content["text/csv"] = {"schema": {"type": "string"}}
-    return result
-
-
-def optional_expansions(result, generator, request, public):
-    """Schema post-processing: a list row has the expandable collections only on request, so
-    they are not required there (drf-spectacular marks every read-only field required)."""
-    row = result.get("components", {}).get("schemas", {}).get("InstrumentList", {})
-    if "required" in row:
-        row["required"] = [name for name in row["required"] if name not in EXPANDABLE]
-    return result
-
-
-class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "declarations.authentication.ApiTokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>` (or `Bearer <key>`), with a key from an administrator.",
-        }
-
-
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from this site's static files, its settings in a separate script: the page
-    has no inline script or style, so the strict Content-Security-Policy holds."""
-
-    url_name = "api:schema"
-    template_name = "declarations/api_docs.html"
-
-
-router = routers.SimpleRouter()
-router.register("declarations", DeclarationViewSet)
-router.register("instruments", InstrumentViewSet)
-router.register("statuses", StatusViewSet, basename="status")
-router.register("parties", PartyViewSet)
-router.register("themes", ThemeViewSet)
-
-urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
-    path(
-        "declarations/<slug:slug>/akn.xml",
-        DeclarationViewSet.as_view({"get": "akoma_ntoso"}),
-        name="declaration-akn",
-    ),
-    path("clauses/", ClauseViewSet.as_view({"get": "list"}), name="clause-list"),
-    path(
-        "clauses/<slug:declaration>/<anchor:anchor>/",
-        ClauseViewSet.as_view({"get": "retrieve"}),
-        name="clause-detail",
-    ),
-    path("feeds/statuses/", StatusFeedView.as_view(), name="feed-statuses"),
-    path("feeds/declarations/<slug:slug>/", DeclarationFeedView.as_view(), name="feed-declaration"),
-    *router.urls,
-]

@@ -23,8 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from .exports import FORMULA_PREFIXES
-from .models import (
+from ..models import (
     EvidenceKind,
     Instrument,
     Party,
@@ -34,6 +33,7 @@ from .models import (
     record_status,
     reportable_parties,
 )
+from ..reports.exports import FORMULA_PREFIXES
 
 # The status export writes these columns in this order; the import reads them by name.
 COLUMNS = (

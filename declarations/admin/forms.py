@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .importing import ImportRejected, decode_text, plan_import
-from .models import (
+from ..intake.importing import ImportRejected, decode_text, plan_import
+from ..intake.status_import import MAX_FILE_BYTES
+from ..models import (
     EvidenceKind,
     ImplementationStatus,
     Status,
@@ -22,7 +23,6 @@ from .models import (
     reportable_parties,
     save_versioned,
 )
-from .status_import import MAX_FILE_BYTES
 
 DRAFT, SUBMIT, PUBLISH = "draft", "submit", "publish"
 THEN_CHOICES = [

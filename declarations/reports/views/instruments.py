@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import charts
-from ..exports import Column, Table
-from ..models import (
+from ...models import (
     Declaration,
     Instrument,
     Party,
@@ -18,6 +16,8 @@ from ..models import (
     Theme,
     party_status_name,
 )
+from .. import charts
+from ..exports import Column, Table
 from .base import (
     CITATIONS,
     CITED_IN,

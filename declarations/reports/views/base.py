@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ...filters import InstrumentFilter
+from ...models import Reference
 from .. import charts, exports
 from ..exports import Column
-from ..filters import InstrumentFilter
-from ..models import Reference
 
 # Rows in each of the dashboard's short lists; the full lists have their own reports.
 DASHBOARD_ROWS = 10
