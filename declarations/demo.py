@@ -127,5 +127,5 @@ def submit_sample_draft(*, country_editor):
         as_of=D(2026, 11, 20),
         note=SAMPLE + "Awaiting review: national node passed acceptance tests.",
         by=country_editor,
-        submit=True,
+        state=ReviewState.SUBMITTED,
     )

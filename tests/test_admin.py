@@ -125,7 +125,7 @@ def entries(acdn, malaysia, philippines, malaysia_editor, philippines_editor, ed
             progress=40,
             as_of=day,
             by=editor,
-            publish=True,
+            state=ReviewState.PUBLISHED,
         ),
         "malaysia_draft": record_status(
             instrument=acdn, party=malaysia, status=Status.DELAYED, as_of=day, by=malaysia_editor
@@ -144,7 +144,7 @@ def entries(acdn, malaysia, philippines, malaysia_editor, philippines_editor, ed
             status=Status.IN_PROGRESS,
             as_of=day,
             by=philippines_editor,
-            submit=True,
+            state=ReviewState.SUBMITTED,
         ),
     }
 
@@ -354,7 +354,7 @@ def test_a_manager_cannot_record_by_posting_the_action(client, manager, acdn):
     response = client.post(
         reverse("admin:declarations_instrument_changelist"),
         {"action": "record_progress", ACTION_CHECKBOX_NAME: [acdn.pk], "apply": "1"}
-        | record_data(None, then="publish"),
+        | record_data(None, state="published"),
     )
     # With no action offered the list ignores the post: no form, nothing recorded.
     assert response.status_code == 200
@@ -373,7 +373,7 @@ def record_data(party, **fields):
         "progress": "50",
         "as_of": TODAY.isoformat(),
         "note": "Recorded in a test",
-        "then": "submit",
+        "state": "submitted",
         "evidence-TOTAL_FORMS": "2",
         "evidence-INITIAL_FORMS": "0",
         "evidence-MIN_NUM_FORMS": "0",
@@ -396,7 +396,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
                 "party": str(philippines.pk),
                 "status": Status.COMPLETED,
                 "as_of": TODAY.isoformat(),
-                "then": "submit",
+                "state": "submitted",
                 "evidence-TOTAL_FORMS": "0",
                 "evidence-INITIAL_FORMS": "0",
             },
@@ -498,9 +498,9 @@ class TestRecordingProgress:
         client.force_login(malaysia_editor)
         response = client.post(
             reverse("admin:declarations_instrument_record_status", args=[acdn.pk]),
-            record_data(malaysia, then="publish"),
+            record_data(malaysia, state="published"),
         )
-        assert "then" in response.context["form"].errors
+        assert "state" in response.context["form"].errors
         assert not ImplementationStatus.objects.exists()
 
     def test_an_as_of_date_in_the_future_is_refused(self, client, editor, acdn, malaysia):
@@ -530,7 +530,7 @@ class TestRecordingProgress:
         response = client.post(
             reverse("admin:declarations_instrument_changelist"),
             {"action": "record_progress", ACTION_CHECKBOX_NAME: [acdn.pk, other.pk], "apply": "1"}
-            | record_data(None, then="publish", note="Both on track"),
+            | record_data(None, state="published", note="Both on track"),
         )
         assert response.status_code == 302
         recorded = ImplementationStatus.objects.order_by("instrument__name")
@@ -553,7 +553,7 @@ class TestRecordingProgress:
                 "progress": "5",
                 "as_of": TODAY.isoformat(),
                 "note": "Budget requested",
-                "then": "draft",
+                "state": "draft",
                 "evidence-TOTAL_FORMS": "1",
                 "evidence-INITIAL_FORMS": "0",
                 "evidence-0-title": "Budget request",
@@ -722,7 +722,7 @@ class TestReview:
         client.force_login(editor)
         client.post(
             reverse("admin:declarations_instrument_record_status", args=[acdn.pk]),
-            record_data(malaysia, status=Status.DELAYED, progress="35", then="publish"),
+            record_data(malaysia, status=Status.DELAYED, progress="35", state="published"),
         )
         response = client.get(reverse("admin:declarations_instrument_change", args=[acdn.pk]))
         history = next(
@@ -1058,7 +1058,7 @@ class TestInstrumentFilters:
             status=Status.DELAYED,
             as_of=TODAY,
             by=malaysia_editor,
-            submit=True,
+            state=ReviewState.SUBMITTED,
         )
         return {"acdn": acdn, "fresh": fresh, "done": done}
 

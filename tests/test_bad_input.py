@@ -142,7 +142,7 @@ def test_the_status_import_refuses_bad_files_and_writes_nothing(
 ):
     client.force_login(editor)
     before = row_counts()
-    response = client.post(reverse(STATUS_IMPORT), {"file": make(), "then": "submit"})
+    response = client.post(reverse(STATUS_IMPORT), {"file": make(), "state": "submitted"})
     assert response.status_code == 200
     problems = messages_of(response)
     assert problems, f"{case}: no problem shown"
@@ -157,7 +157,7 @@ def test_a_formula_cell_is_never_computed_nor_imported_as_a_value(client, editor
     # never evaluated; the file is otherwise valid, so it may be confirmed.
     client.force_login(editor)
     file = csv_file([row(note='=HYPERLINK("http://evil.example","x")')])
-    response = client.post(reverse(STATUS_IMPORT), {"file": file, "then": "submit"})
+    response = client.post(reverse(STATUS_IMPORT), {"file": file, "state": "submitted"})
     assert response.status_code == 200
     assert not messages_of(response)
     assert ImplementationStatus.objects.count() == 0  # a preview writes nothing

@@ -100,7 +100,7 @@ def race_tasks(entry, instrument, round_number, today, *, people):
         def load():
             return lambda: record_status(
                 instrument=instrument, party=party, status=Status.IN_PROGRESS,
-                as_of=today, by=user, submit=True,
+                as_of=today, by=user, state=ReviewState.SUBMITTED,
             )  # fmt: skip
 
         return load
@@ -133,7 +133,7 @@ def test_concurrent_reviews_edits_and_recordings_lose_nothing_and_report_every_c
     for round_number in range(ROUNDS):
         entry = record_status(
             instrument=instrument, party=malaysia, status=Status.PLANNED, as_of=today,
-            by=malaysia_editor, submit=True,
+            by=malaysia_editor, state=ReviewState.SUBMITTED,
         )  # fmt: skip
         entries_before = ImplementationStatus.objects.filter(instrument=instrument).count()
         instrument_version = Instrument.objects.get(pk=instrument.pk).version

@@ -59,8 +59,8 @@ def test_the_feed_lists_published_changes_newest_first(reader, two_declarations)
     titles = [e.findtext(f"{ATOM}title") for e in entries(reader.get(FEED))]
     assert titles == [
         "ADSARX (ADSARX): In progress (Malaysia)",
-        "ADMM Cybersecurity: Completed (region)",
-        "ADSARX (ADSARX): Planned (region)",
+        "ADMM Cybersecurity: Completed (Region)",
+        "ADSARX (ADSARX): Planned (Region)",
     ]
 
 
@@ -84,7 +84,7 @@ def test_each_entry_has_its_own_address_date_and_summary(reader, two_declaration
 def test_a_declarations_feed_holds_only_the_instruments_it_cites(reader, two_declarations):
     response = reader.get("/api/v1/feeds/declarations/admm-2024-vientiane/")
     titles = [e.findtext(f"{ATOM}title") for e in entries(response)]
-    assert titles == ["ADMM Cybersecurity: Completed (region)"]
+    assert titles == ["ADMM Cybersecurity: Completed (Region)"]
 
 
 def test_an_unknown_declarations_feed_is_a_json_404(reader):

@@ -289,10 +289,10 @@ class TestRecordingStatus:
         with pytest.raises(PermissionDenied):
             self.record(malaysia_editor, None)
         with pytest.raises(PermissionDenied, match="may not publish"):
-            self.record(malaysia_editor, malaysia, publish=True)
+            self.record(malaysia_editor, malaysia, state=ReviewState.PUBLISHED)
 
     def test_an_editor_publishes_directly_for_any_party(self, editor, philippines):
-        entry = self.record(editor, philippines, publish=True)
+        entry = self.record(editor, philippines, state=ReviewState.PUBLISHED)
         assert entry.review_state == ReviewState.PUBLISHED
         assert entry.published_at is not None and entry.reviewed_by == editor
 
@@ -322,7 +322,7 @@ class TestRecordingStatus:
     def test_a_rejection_needs_a_comment_and_published_entries_are_final(
         self, malaysia_editor, editor, malaysia
     ):
-        entry = self.record(malaysia_editor, malaysia, submit=True)
+        entry = self.record(malaysia_editor, malaysia, state=ReviewState.SUBMITTED)
         with pytest.raises(ValidationError, match="Say why"):
             review_status(entry, by=editor, publish=False)
         review_status(entry, by=editor, publish=True)
@@ -330,6 +330,6 @@ class TestRecordingStatus:
             review_status(entry, by=editor, publish=False, comment="oops")
 
     def test_a_country_editor_cannot_review(self, malaysia_editor, malaysia):
-        entry = self.record(malaysia_editor, malaysia, submit=True)
+        entry = self.record(malaysia_editor, malaysia, state=ReviewState.SUBMITTED)
         with pytest.raises(PermissionDenied):
             review_status(entry, by=malaysia_editor, publish=True)

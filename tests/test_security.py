@@ -343,7 +343,7 @@ def test_publication_and_rejection_are_logged_with_the_reviewer_and_entry(
     drafts = [
         record_status(
             instrument=instrument, party=malaysia, status="planned", as_of=today,
-            by=malaysia_editor, submit=True,
+            by=malaysia_editor, state=ReviewState.SUBMITTED,
         )
         for _ in range(2)
     ]  # fmt: skip

@@ -79,8 +79,8 @@ def xlsx_file(rows, header=COLUMNS, name="statuses.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def upload(client, file, then="submit"):
-    return client.post(reverse(IMPORT_URL), {"file": file, "then": then})
+def upload(client, file, state="submitted"):
+    return client.post(reverse(IMPORT_URL), {"file": file, "state": state})
 
 
 def messages_of(response):
@@ -151,14 +151,14 @@ def test_a_confirmation_without_its_preview_is_refused(client, editor):
 
 def test_a_country_editor_is_not_offered_publishing(client, malaysia_editor, acdn):
     client.force_login(malaysia_editor)
-    response = upload(client, csv_file([row()]), then="publish")
-    assert "then" in response.context["upload_form"].errors
+    response = upload(client, csv_file([row()]), state="published")
+    assert "state" in response.context["upload_form"].errors
     assert "confirm_form" not in response.context
 
 
 def test_an_editor_imports_region_rows_and_publishes(client, editor, acdn):
     client.force_login(editor)
-    preview = upload(client, csv_file([row(party="")]), then="publish")
+    preview = upload(client, csv_file([row(party="")]), state="published")
     client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
     entry = ImplementationStatus.objects.get()
     assert (entry.party, entry.review_state) == (None, ReviewState.PUBLISHED)
@@ -322,11 +322,11 @@ def test_an_escaped_export_cell_imports_back_unchanged(editor, acdn):
 
 def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia):
     table = read_table(csv_file([row(), row()]))
-    assert len(apply(table, user=malaysia_editor, submit=True)) == 2
+    assert len(apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED)) == 2
 
     table = read_table(csv_file([row(), row(party="PHL")]))
     with pytest.raises(ImportFailed) as failure:
-        apply(table, user=malaysia_editor, submit=True)
+        apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED)
     assert [str(error) for error in failure.value.errors] == [
         "Row 3, column party: you may not record status for Philippines."
     ]

@@ -13,33 +13,35 @@ from django.utils import timezone
 from ..intake.importing import ImportRejected, decode_text, plan_import
 from ..intake.status_import import MAX_FILE_BYTES
 from ..models import (
+    NEW_ENTRY_STATES,
     EvidenceKind,
     ImplementationStatus,
+    ReviewState,
     Status,
     can_review,
     check_as_of,
     conflict_message,
     is_current_version,
+    new_entry_choices,
     reportable_parties,
     save_versioned,
 )
 
-DRAFT, SUBMIT, PUBLISH = "draft", "submit", "publish"
-THEN_CHOICES = [
-    (DRAFT, "Save as a draft"),
-    (SUBMIT, "Submit for review"),
-    (PUBLISH, "Publish now"),
-]
+
+def state_field():
+    """What happens to a new entry, handed to `record_status(state=...)` as chosen."""
+    return forms.ChoiceField(
+        choices=list(NEW_ENTRY_STATES.items()), widget=forms.RadioSelect, label="Then"
+    )
 
 
-def then_choices(user):
-    """What may happen to a new entry: only reviewers may publish at once."""
-    return THEN_CHOICES if can_review(user) else THEN_CHOICES[:2]
-
-
-def then_flags(then):
-    """`record_status` keyword arguments for a `then` choice."""
-    return {"submit": then == SUBMIT, "publish": then == PUBLISH}
+def offer_states(form, user, *, initial=None):
+    """Offer `user` the states they may give a new entry; reviewers default to publishing."""
+    field = form.fields["state"]
+    field.choices = new_entry_choices(user)
+    if initial is None:
+        initial = ReviewState.PUBLISHED if can_review(user) else ReviewState.SUBMITTED
+    field.initial = initial
 
 
 def clean_as_of_date(as_of):
@@ -103,9 +105,7 @@ class StatusEntryFormMixin:
 
 
 class StatusEntryAddForm(StatusEntryFormMixin, forms.ModelForm):
-    then = forms.ChoiceField(
-        choices=THEN_CHOICES, initial=SUBMIT, widget=forms.RadioSelect, label="Then"
-    )
+    state = state_field()
 
     class Meta:
         model = ImplementationStatus
@@ -113,10 +113,9 @@ class StatusEntryAddForm(StatusEntryFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["state"].initial = ReviewState.SUBMITTED
         if self.user is not None:
-            self.fields["then"].choices = then_choices(self.user)
-            if can_review(self.user):
-                self.fields["then"].initial = PUBLISH
+            offer_states(self, self.user)
 
 
 class StatusEntryChangeForm(StatusEntryFormMixin, VersionedModelForm):
@@ -152,7 +151,7 @@ class RecordProgressForm(PartyChoiceMixin, forms.Form):
         help_text="The date this assessment describes.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
-    then = forms.ChoiceField(choices=THEN_CHOICES, widget=forms.RadioSelect, label="Then")
+    state = state_field()
 
     def __init__(self, *args, user, **kwargs):
         # Its own ids: on the instrument page it sits next to the instrument's form.
@@ -160,8 +159,7 @@ class RecordProgressForm(PartyChoiceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.limit_parties(user)
         self.fields["as_of"].initial = timezone.localdate()
-        self.fields["then"].choices = then_choices(user)
-        self.fields["then"].initial = PUBLISH if can_review(user) else SUBMIT
+        offer_states(self, user)
 
     def clean_as_of(self):
         return clean_as_of_date(self.cleaned_data["as_of"])
@@ -204,12 +202,11 @@ class ImportUploadForm(forms.Form):
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
     )
-    then = forms.ChoiceField(choices=THEN_CHOICES, widget=forms.RadioSelect, label="Then")
+    state = state_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["then"].choices = then_choices(user)
-        self.fields["then"].initial = SUBMIT
+        offer_states(self, user, initial=ReviewState.SUBMITTED)
 
 
 class ImportConfirmForm(forms.Form):

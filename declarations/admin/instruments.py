@@ -27,7 +27,6 @@ from .forms import (
     InlineVersionedModelForm,
     RecordProgressForm,
     evidence_links,
-    then_flags,
 )
 from .list_filters import (
     CurrentStatusFilter,
@@ -89,7 +88,7 @@ class StatusHistoryInline(admin.TabularInline):
 
     @admin.display(description="Party")
     def party_name(self, entry):
-        return entry.party.name if entry.party_id else "Region"
+        return entry.party_label
 
     @admin.display(description="Status")
     def badge(self, entry):
@@ -296,7 +295,7 @@ class InstrumentAdmin(VersionedAdmin):
                     note=data["note"],
                     evidence=links,
                     by=request.user,
-                    **then_flags(data["then"]),
+                    state=data["state"],
                 )
                 for instrument in instruments
             ]

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from ..intake import status_import
 from ..models import (
+    NEW_ENTRY_STATES,
     EditConflict,
     Evidence,
     ImplementationStatus,
@@ -27,13 +28,11 @@ from ..models import (
 )
 from .base import ADMIN_CSS, BOTH_PLACES, FINAL_STATES, VersionedAdmin, progress_bar, status_badge
 from .forms import (
-    PUBLISH,
     ImportConfirmForm,
     ImportUploadForm,
     ReviewForm,
     StatusEntryAddForm,
     StatusEntryChangeForm,
-    then_flags,
 )
 from .list_filters import EstimatedCountPaginator
 
@@ -90,7 +89,7 @@ class ImplementationStatusAdmin(VersionedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": [*self.ENTRY_FIELDS, "then"]})]
+            return [(None, {"fields": [*self.ENTRY_FIELDS, "state"]})]
         return [
             (None, {"fields": [*self.ENTRY_FIELDS, "version_seen"]}),
             ("Review", {"fields": self.REVIEW_FIELDS}),
@@ -176,7 +175,7 @@ class ImplementationStatusAdmin(VersionedAdmin):
             note=data["note"],
             evidence=evidence,
             by=request.user,
-            **then_flags(data["then"]),
+            state=data["state"],
         )
         # The admin goes on with the form's instance (messages, log entry, redirect) and
         # reads what the formsets saved for its change message.
@@ -195,7 +194,7 @@ class ImplementationStatusAdmin(VersionedAdmin):
 
     @admin.display(description="Party", ordering="party__name")
     def party_name(self, entry):
-        return entry.party.name if entry.party_id else "Region"
+        return entry.party_label
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, entry):
@@ -340,10 +339,10 @@ class ImplementationStatusAdmin(VersionedAdmin):
         )
 
     def preview_import(self, request, upload, context):
-        then = upload.cleaned_data["then"]
+        state = upload.cleaned_data["state"]
         try:
             table = status_import.read_table(upload.cleaned_data["file"])
-            preview = status_import.validate(table, user=request.user, publish=then == PUBLISH)
+            preview = status_import.validate(table, user=request.user, state=state)
         except status_import.ImportProblem as problem:
             context["problem"] = str(problem)
             return
@@ -355,12 +354,12 @@ class ImplementationStatusAdmin(VersionedAdmin):
         request.session[self.IMPORT_SESSION_KEY] = {
             "token": token,
             "user": request.user.pk,
-            "then": then,
+            "state": state,
             "table": table,
         }
         context["preview"] = preview.rows[:100]
         context["row_count"] = len(preview.rows)
-        context["then_label"] = dict(upload.fields["then"].choices)[then]
+        context["state_label"] = NEW_ENTRY_STATES[state]
         context["confirm_form"] = ImportConfirmForm(initial={"token": token})
 
     def confirm_import(self, request, context):
@@ -378,7 +377,7 @@ class ImplementationStatusAdmin(VersionedAdmin):
             return HttpResponseRedirect(request.path)
         try:
             entries = status_import.apply(
-                pending["table"], user=request.user, **then_flags(pending["then"])
+                pending["table"], user=request.user, state=pending["state"]
             )
         except status_import.ImportProblem as problem:
             context["problem"] = str(problem)

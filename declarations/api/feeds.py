@@ -36,7 +36,7 @@ class StatusFeed(Feed):
         return published_entries()[:FEED_LENGTH]
 
     def item_title(self, entry):
-        who = entry.party.name if entry.party_id else "region"
+        who = entry.party_label
         return f"{entry.instrument}: {entry.get_status_display()} ({who})"
 
     def item_description(self, entry):

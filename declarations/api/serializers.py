@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from ..models import (
+    NEW_ENTRY_STATES,
     Clause,
     Declaration,
     Evidence,
@@ -380,12 +381,6 @@ class StatusWriteSerializer(serializers.Serializer):
     """A new status entry, recorded by `record_status` under the admin's rules: country
     editors for their own parties only, and only reviewers (editors) may publish."""
 
-    STATES = [
-        (ReviewState.DRAFT, "Keep as a draft"),
-        (ReviewState.SUBMITTED, "Submit for review"),
-        (ReviewState.PUBLISHED, "Publish now (editors only)"),
-    ]
-
     instrument = SlugLookupField(
         slug_field="slug", queryset=Instrument.objects.all(), help_text="Instrument slug."
     )
@@ -411,9 +406,9 @@ class StatusWriteSerializer(serializers.Serializer):
     )
     evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=20)
     state = serializers.ChoiceField(
-        choices=STATES,
+        choices=list(NEW_ENTRY_STATES.items()),
         default=ReviewState.SUBMITTED,
-        help_text="What happens to the entry; 'submitted' by default.",
+        help_text="What happens to the entry; 'submitted' by default. Only editors may publish.",
     )
 
     def validate_party(self, value):
@@ -426,14 +421,11 @@ class StatusWriteSerializer(serializers.Serializer):
 
     def create(self, validated_data):
         data = dict(validated_data)
-        state = data.pop("state")
         data["evidence"] = [dict(item) for item in data["evidence"]]
         try:
             return record_status(
                 **data,
                 by=self.context["request"].user,
-                submit=state == ReviewState.SUBMITTED,
-                publish=state == ReviewState.PUBLISHED,
             )
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc

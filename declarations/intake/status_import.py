@@ -27,6 +27,7 @@ from ..models import (
     EvidenceKind,
     Instrument,
     Party,
+    ReviewState,
     Status,
     can_review,
     check_as_of,
@@ -232,7 +233,7 @@ def read_header(header):
     return names
 
 
-def validate(table, *, user, publish=False):
+def validate(table, *, user, state=ReviewState.DRAFT):
     """Check every row against the database and `user`'s scope; returns a Preview.
 
     Raises ImportProblem when the header is wrong. Looks instruments and parties up in two
@@ -336,7 +337,7 @@ def validate(table, *, user, publish=False):
                 evidence=evidence,
             )
         )
-    if publish and not reviewer:
+    if state == ReviewState.PUBLISHED and not reviewer:
         errors.insert(0, RowError(1, "-", "you may not publish status entries."))
     return Preview(rows=rows, errors=errors)
 
@@ -351,11 +352,11 @@ class ImportFailed(Exception):
 
 
 @transaction.atomic
-def apply(table, *, user, submit=False, publish=False):
+def apply(table, *, user, state=ReviewState.DRAFT):
     """Validate again (the database may have changed since the preview) and record every
     row through `record_status`. All-or-nothing: any problem raises ImportFailed and the
     transaction rolls back. Returns the entries created."""
-    preview = validate(table, user=user, publish=publish)
+    preview = validate(table, user=user, state=state)
     if not preview.ok:
         raise ImportFailed(preview.errors)
     entries = []
@@ -371,8 +372,7 @@ def apply(table, *, user, submit=False, publish=False):
                     note=row.note,
                     evidence=row.evidence,
                     by=user,
-                    submit=submit,
-                    publish=publish,
+                    state=state,
                 )
             )
         except (ValidationError, PermissionDenied) as error:

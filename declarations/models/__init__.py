@@ -43,7 +43,8 @@ from .parties import (
     Theme,
 )
 from .statuses import (
-    EditConflict,
+    NEW_ENTRY_STATES,
+    REGION_LABEL,
     Evidence,
     ImplementationStatus,
     ImplementationStatusQuerySet,
@@ -51,17 +52,21 @@ from .statuses import (
     can_report_for,
     can_review,
     check_as_of,
-    conflict_message,
-    is_current_version,
+    new_entry_choices,
     record_status,
     reportable_parties,
     review_status,
-    save_versioned,
     sorted_evidence,
     submit_status,
 )
 from .tokens import (
     ApiToken,
+)
+from .versioning import (
+    EditConflict,
+    conflict_message,
+    is_current_version,
+    save_versioned,
 )
 
 __all__ = [
@@ -75,6 +80,7 @@ __all__ = [
     "ImplementationStatus",
     "ImplementationStatusQuerySet",
     "Instrument",
+    "NEW_ENTRY_STATES",
     "InstrumentQuerySet",
     "JSONArrayAgg",
     "Kind",
@@ -82,6 +88,7 @@ __all__ = [
     "Part",
     "Party",
     "PartyGroup",
+    "REGION_LABEL",
     "Reference",
     "Relation",
     "ReviewState",
@@ -100,6 +107,7 @@ __all__ = [
     "is_overdue",
     "overdue_condition",
     "party_status_name",
+    "new_entry_choices",
     "record_status",
     "region_first",
     "reportable_parties",

@@ -17,6 +17,10 @@ from tracker.audit import describe
 
 from .base import EvidenceKind, ReviewState, Status, choices_check, end_of_day, region_first
 from .parties import Party
+from .versioning import save_versioned
+
+# The name of the region as a whole wherever an entry's party is shown.
+REGION_LABEL = "Region"
 
 
 class JSONArrayAgg(models.Aggregate):
@@ -216,12 +220,34 @@ class ImplementationStatus(models.Model):
         return f"{self.instrument} / {who}: {self.get_status_display()} as of {self.as_of}"
 
     @property
+    def party_label(self):
+        """Whose progress this is, as pages and downloads name it: the party, or "Region"."""
+        return self.party.name if self.party_id else REGION_LABEL
+
+    @property
     def evidence_items(self):
         """The evidence as dicts (title, url, kind) in the order it was added: from the
         `with_evidence()` annotation when the entry was read with it, else queried."""
         if hasattr(self, "evidence_json"):
             return sorted_evidence(self.evidence_json)
         return list(self.evidence.order_by("pk").values("title", "url", "kind"))
+
+
+# What a new entry may become, with the words the forms and the API offer for each.
+NEW_ENTRY_STATES = {
+    ReviewState.DRAFT: "Save as a draft",
+    ReviewState.SUBMITTED: "Submit for review",
+    ReviewState.PUBLISHED: "Publish now",
+}
+
+
+def new_entry_choices(user):
+    """The (state, label) choices a user has for a new entry: only reviewers may publish."""
+    return [
+        (state, label)
+        for state, label in NEW_ENTRY_STATES.items()
+        if state != ReviewState.PUBLISHED or can_review(user)
+    ]
 
 
 def sorted_evidence(items):
@@ -262,45 +288,6 @@ def check_as_of(as_of, today=None):
         )
 
 
-class EditConflict(Exception):
-    """Someone saved the object after the editor loaded it; nothing was written."""
-
-
-def conflict_message(model):
-    return (
-        f"This {model._meta.verbose_name} was changed by someone else since you opened it; "
-        "reload to see their changes. Nothing was saved."
-    )
-
-
-def is_current_version(obj, version):
-    """Whether the stored row of `obj` still carries `version` (a cheap early check)."""
-    return type(obj)._default_manager.filter(pk=obj.pk, version=version).exists()
-
-
-@transaction.atomic
-def save_versioned(obj, *, version, update_fields=None):
-    """Save `obj` only if its row still carries `version`, the one its editor loaded.
-
-    Optimistic locking for every model with a `version` field: a conditional
-    UPDATE ... WHERE pk = ... AND version = ... claims the row and increments its version.
-    Of two saves that loaded the same version the database lets exactly one match; the
-    other raises EditConflict and, inside the same transaction, writes nothing.
-    """
-    model = type(obj)
-    claimed = model._default_manager.filter(pk=obj.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if claimed != 1:
-        audit.event("edit_conflict", object=describe(obj), version_seen=version)
-        raise EditConflict(conflict_message(model))
-    obj.version = version + 1
-    if update_fields is not None:
-        update_fields = [*update_fields, "version"]
-    obj.save(update_fields=update_fields)
-    return obj
-
-
 @transaction.atomic
 def record_status(
     *,
@@ -312,19 +299,22 @@ def record_status(
     progress=None,
     note="",
     evidence=(),
-    submit=False,
-    publish=False,
+    state=ReviewState.DRAFT,
 ):
     """Record one assessment, the one write path shared by the admin, imports and the API.
 
     Rules: the recorder must be allowed to report for the party (country editors only for
-    their own parties, reviewers for any party and for the region). A country editor's entry
-    is a draft, or submitted for review when `submit`; only a reviewer may `publish` at once.
-    `evidence` is an iterable of dicts with title, url and kind.
+    their own parties, reviewers for any party and for the region). `state` is what the new
+    entry becomes (`NEW_ENTRY_STATES`): a draft, submitted for review, or published at once,
+    which only a reviewer may do. `evidence` is an iterable of dicts with title, url and kind.
     """
+    state = ReviewState(state)
+    if state not in NEW_ENTRY_STATES:
+        raise ValidationError(f"A new entry cannot be {state.label.lower()}.")
     if not can_report_for(by, party):
         who = party.name if party else "the region as a whole"
         raise PermissionDenied(f"{by.get_username()} may not record status for {who}.")
+    publish = state == ReviewState.PUBLISHED
     if publish and not can_review(by):
         raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
     check_as_of(as_of)
@@ -337,12 +327,10 @@ def record_status(
         note=note,
         recorded_by=by,
     )
+    entry.review_state = state
     if publish:
-        entry.review_state = ReviewState.PUBLISHED
         entry.published_at = timezone.now()
         entry.reviewed_by = by
-    elif submit:
-        entry.review_state = ReviewState.SUBMITTED
     # The database enforces the CHECK constraints; validating them here would cost a query
     # each, per entry, which bulk imports feel. Field validation still names bad values.
     entry.full_clean(validate_constraints=False)

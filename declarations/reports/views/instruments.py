@@ -82,7 +82,7 @@ def instrument_report(request, slug):
             "Status timeline",
             [
                 Column("As of", lambda e: e.as_of, "date"),
-                Column("Party", lambda e: e.party.name if e.party_id else "Region"),
+                Column("Party", lambda e: e.party_label),
                 Column("Status", lambda e: e.status, "status"),
                 Column("Progress", lambda e: e.progress, "progress"),
                 Column("Note", lambda e: e.note, "block"),
@@ -132,7 +132,7 @@ def instrument_report(request, slug):
         for entry in sorted(
             entries, key=lambda e: (e.party_id is not None, e.party.name if e.party_id else "")
         ):
-            who = entry.party.name if entry.party_id else "Region"
+            who = entry.party_label
             text = f"{who}: {charts.status_label(entry.status)}"
             if entry.progress is not None:
                 text += f", {entry.progress}%"

@@ -141,7 +141,7 @@ def dashboard(request):
                     lambda e: str(e.instrument),
                     href=lambda e: instrument_url(e.instrument, keep),
                 ),
-                Column("Party", lambda e: e.party.name if e.party_id else "Region"),
+                Column("Party", lambda e: e.party_label),
                 Column("Status", lambda e: e.status, "status"),
                 Column("Progress", lambda e: e.progress, "progress"),
                 Column("As of", lambda e: e.as_of, "date"),
