@@ -16,6 +16,7 @@ from ...models import (
     Theme,
     party_status_name,
 )
+from ...models.base import status_label
 from .. import charts
 from ..exports import Column, Table
 from .base import (
@@ -133,7 +134,7 @@ def instrument_report(request, slug):
             entries, key=lambda e: (e.party_id is not None, e.party.name if e.party_id else "")
         ):
             who = entry.party_label
-            text = f"{who}: {charts.status_label(entry.status)}"
+            text = f"{who}: {status_label(entry.status)}"
             if entry.progress is not None:
                 text += f", {entry.progress}%"
             lanes.setdefault(who, charts.Lane(who)).points.append(

@@ -15,6 +15,7 @@ from ...models import (
     rollup,
     rollups_by_declaration,
 )
+from ...models.base import status_label
 from .. import charts
 from ..exports import Column, Table
 from .base import (
@@ -108,9 +109,7 @@ def dashboard(request):
                 Column("Adopted", lambda d: d.adopted_on, "date"),
                 Column("Tracked", lambda d: d.rollup.total, "number"),
                 *[
-                    Column(
-                        charts.status_label(s), lambda d, s=s: d.rollup.counts.get(s, 0), "number"
-                    )
+                    Column(status_label(s), lambda d, s=s: d.rollup.counts.get(s, 0), "number")
                     for s in shown
                 ],
                 Column("Per cent complete", lambda d: d.rollup.percent, "progress"),
