@@ -8,7 +8,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from declarations.reports.exports import escape_formula, pdf_bytes, static_files_fetcher
+from declarations.reports.exports import pdf_bytes, static_files_fetcher
+from declarations.tabular import csv_cell, csv_lines, escape_formula
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 from tests.samples import SAMPLE_DAY, SEED_SLUG, seed_with_sample_statuses
 
@@ -33,6 +34,36 @@ D = datetime.date
 )
 def test_cells_that_would_run_as_formulas_are_escaped_and_nothing_else(value, escaped):
     assert escape_formula(value) == escaped
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (-5, -5),  # a number stays a number: the csv module writes it
+        (D(2026, 1, 31), "2026-01-31"),
+        (
+            datetime.datetime(2026, 1, 31, 9, 30, 5, 123456, tzinfo=datetime.UTC),
+            "2026-01-31T09:30:05+00:00",
+        ),
+        (["MYS", "SGP", None], "MYS; SGP; "),
+        (["=1+1", "x"], "'=1+1; x"),
+        ([{"code": "MYS"}], '[{"code":"MYS"}]'),
+        ({"name": "Türkiye"}, '{"name":"Türkiye"}'),
+        ("-1 day", "'-1 day"),
+    ],
+)
+def test_every_csv_writes_a_value_by_one_rule(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_the_csv_writer_adds_a_byte_order_mark_only_when_asked():
+    rows = [["name", "due"], ["=1+1", D(2026, 1, 31)], []]
+
+    assert "".join(csv_lines(rows)) == "name,due\r\n'=1+1,2026-01-31\r\n\r\n"
+    assert "".join(csv_lines(rows, bom=True)).startswith("\ufeffname,due\r\n")
 
 
 def headers_on_screen(html):

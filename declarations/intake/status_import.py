@@ -34,7 +34,7 @@ from ..models import (
     record_status,
     reportable_parties,
 )
-from ..reports.exports import FORMULA_PREFIXES
+from ..tabular import FORMULA_PREFIXES
 
 # The status export writes these columns in this order; the import reads them by name.
 COLUMNS = (

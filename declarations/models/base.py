@@ -67,6 +67,12 @@ class Status(models.TextChoices):
     NO_INFORMATION = "no_information", "No information"
 
 
+def status_label(value):
+    """How pages, charts and downloads name a status; "No information" when nobody has
+    assessed it (None or blank)."""
+    return Status(value).label if value else "No information"
+
+
 # Statuses after which an instrument is no longer expected to move.
 CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
 

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..models import Status
+from ..models.base import status_label
 
 # Display order: done first, then moving, then stuck, then unknown. None = no information.
 STATUS_ORDER = [
@@ -49,10 +50,6 @@ INK, MUTED, LINK = "#1d2939", "#475467", "#1f4e79"
 def status_key(value):
     """The CSS suffix of a status: `completed`, ..., `none` when nobody assessed it."""
     return value or "none"
-
-
-def status_label(value):
-    return Status(value).label if value else "No information"
 
 
 def _num(value):

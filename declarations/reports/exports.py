@@ -6,8 +6,6 @@ the database in chunks; the PDF is the HTML page rendered by WeasyPrint, which m
 nothing but the app's own static files.
 """
 
-import csv
-import datetime
 import functools
 import mimetypes
 import re
@@ -24,22 +22,12 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
-from .charts import status_label
+from ..models.base import status_label
+from ..tabular import csv_lines, escape_formula
 
-# Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV
-# injection"); tab and carriage return can hide the formula behind white space.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows fetched per database round trip when a download streams a queryset.
 CHUNK_SIZE = 1000
-
-
-def escape_formula(value):
-    """A cell a spreadsheet will show as text: strings that would start a formula get a
-    leading apostrophe. Numbers and dates are left alone (a negative number is a number)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -101,42 +89,25 @@ class Table:
             ]
 
     def export_rows(self):
+        """The downloads' rows: plain values, not yet escaped (each format escapes its own)."""
         rows = self.rows
         if isinstance(rows, QuerySet) and rows._result_cache is None:
             rows = rows.iterator(chunk_size=CHUNK_SIZE)
         for obj in rows:
-            yield [escape_formula(column.export(obj)) for column in self.columns]
+            yield [column.export(obj) for column in self.columns]
 
 
-class _Echo:
-    """csv.writer writes each row to this and gets the line back, so rows can stream."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_value(value):
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def csv_lines(tables):
-    """The CSV text, line by line. Several tables follow each other, each under its title."""
-    writer = csv.writer(_Echo())
-    # A byte-order mark makes Excel read the file as UTF-8 (Türkiye, Viet Nam...).
-    yield "\ufeff"
+def csv_rows(tables):
+    """The rows of the CSV download. Several tables follow each other, each under its title
+    and separated by a blank line."""
     titled = len(tables) > 1
     for index, table in enumerate(tables):
         if titled:
             if index:
-                yield writer.writerow([])
-            yield writer.writerow([escape_formula(table.title)])
-        yield writer.writerow(table.header)
-        for row in table.export_rows():
-            yield writer.writerow([_csv_value(value) for value in row])
+                yield []
+            yield [table.title]
+        yield table.header
+        yield from table.export_rows()
 
 
 def _attachment(response, filename):
@@ -145,7 +116,8 @@ def _attachment(response, filename):
 
 
 def csv_response(*, tables, filename):
-    response = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
+    lines = csv_lines(csv_rows(tables), bom=True)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     return _attachment(response, f"{filename}.csv")
 
 
@@ -177,7 +149,7 @@ def write_xlsx(tables, target):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append(table.header)
         for row in table.export_rows():
-            sheet.append(row)
+            sheet.append([escape_formula(value) for value in row])
     book.save(target)
 
 

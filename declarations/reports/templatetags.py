@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..models.base import status_label
 from . import charts
 
 register = template.Library()
@@ -14,7 +15,7 @@ def status_badge(value):
     return format_html(
         '<span class="badge badge-{}">{}</span>',
         charts.status_key(value),
-        charts.status_label(value),
+        status_label(value),
     )
 
 

@@ -3,8 +3,8 @@
 Every report takes `?as_of=YYYY-MM-DD` and then shows what was true and already published on
 that date, through the same QuerySet methods as the admin and the API
 (`with_current_status`, `overdue`, `stale`, `known_at`, `latest_per_party`) and the same
-`InstrumentFilter`. A report's tables are defined once (`exports.Table`) and serve the
-screen and the downloads alike.
+`InstrumentFilter`. Each view reads query -> tables -> respond: a report's tables are
+defined once, in `reports.tables`, and serve the screen and the downloads alike.
 """
 
 from .changes import changes_report, search

@@ -1,5 +1,5 @@
-"""What the reports share: access, request parameters, the response in each format, and
-columns used by several reports."""
+"""What the report views share: access, request parameters, the response in each format.
+The columns several reports share are in `reports.tables.columns`."""
 
 import datetime
 from functools import wraps
@@ -7,16 +7,14 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, F, Window
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from ...filters import InstrumentFilter
-from ...models import Reference
-from .. import charts, exports
-from ..exports import Column
+from ...models import Instrument
+from .. import exports
 
 # Rows in each of the dashboard's short lists; the full lists have their own reports.
 DASHBOARD_ROWS = 10
@@ -85,6 +83,20 @@ def instrument_filter(request, queryset, **forced):
     return filterset
 
 
+# The overdue and stale lists, on the dashboard and in their own reports, in reading order.
+LIST_ORDER = {
+    "overdue": ("due_on", "name"),
+    "stale": (F("current_as_of").asc(nulls_first=True), "name"),
+}
+
+
+def rule_list(request, rule):
+    """The shared InstrumentFilter with the `rule` ("overdue" or "stale") switched on, and
+    its instruments in the list's order."""
+    scope = instrument_filter(request, Instrument.objects.all(), **{rule: "true"})
+    return scope, scope.qs.select_related("parent").order_by(*LIST_ORDER[rule])
+
+
 def report_context(request, at):
     """What every report page shows: the as-of date and how to keep it in links."""
     explicit = "as_of" in request.GET and bool(request.GET["as_of"].strip())
@@ -114,70 +126,6 @@ def respond(request, *, template, tables, filename, context):
         base_url = request.build_absolute_uri("/")
         return exports.pdf_response(html=html, base_url=base_url, filename=filename)
     return render(request, template, page)
-
-
-# Columns shared by several reports
-
-
-def instrument_url(instrument, keep=""):
-    return reverse("report_instrument", args=[instrument.slug]) + keep
-
-
-def instrument_column(keep, label="Instrument"):
-    return Column(label, str, href=lambda i: instrument_url(i, keep))
-
-
-def parent_column(keep):
-    return Column(
-        "Part of",
-        lambda i: str(i.parent) if i.parent_id else None,
-        href=lambda i: instrument_url(i.parent, keep) if i.parent_id else None,
-    )
-
-
-STATUS = Column("Status", lambda i: i.current_status, "status")
-PROGRESS = Column("Progress", lambda i: i.current_progress, "progress")
-LAST_UPDATE = Column("Last update", lambda i: i.current_as_of, "date")
-DUE = Column("Due", lambda i: i.due_on, "date")
-
-
-def cited_in(instrument):
-    """Where an instrument is cited, e.g. "19th ADMM op-9"; needs CITATIONS prefetched."""
-    return ", ".join(
-        f"{reference.clause.declaration.meeting or reference.clause.declaration.slug} "
-        f"{reference.clause.anchor}"
-        for reference in instrument.references.all()
-    )
-
-
-CITATIONS = Prefetch(
-    "references",
-    queryset=Reference.objects.select_related("clause__declaration").order_by(
-        "-clause__declaration__adopted_on", "clause__number"
-    ),
-)
-
-
-CITED_IN = Column("Cited in", cited_in)
-
-
-def days_overdue(at):
-    return Column("Days overdue", lambda i: (at - i.due_on).days, "number")
-
-
-def days_since_update(at):
-    return Column(
-        "Days since update",
-        lambda i: (at - i.current_as_of).days if i.current_as_of else None,
-        "number",
-    )
-
-
-def status_rows(result):
-    """A roll-up's counts as (status, count) pairs in display order, zero counts left out."""
-    return [
-        (status, result.counts[status]) for status in charts.STATUS_ORDER if status in result.counts
-    ]
 
 
 def first_rows_and_count(queryset):

@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import BadRequest
 from django.db import connection
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from ...models import (
@@ -15,33 +14,22 @@ from ...models import (
     Instrument,
     end_of_day,
 )
-from ..exports import Column, Table
+from ..tables.changes import changes_tables, search_tables
 from .base import (
     DEFAULT_CHANGES_DAYS,
-    DUE,
-    LAST_UPDATE,
-    PROGRESS,
+    LIST_ORDER,
     SEARCH_ROWS,
-    STATUS,
     date_param,
-    instrument_column,
     instrument_filter,
-    instrument_url,
-    parent_column,
     report_access,
     report_context,
     respond,
 )
 
 
-@report_access
-def changes_report(request):
-    """What changed status, what was added and what became overdue between two dates.
-
-    `from` defaults to the adoption of the latest declaration (the latest meeting), `to` to
-    the as-of date or today. A status counts as changed when the current status known at the
-    end of `to` differs from the one known at the end of `from`.
-    """
+def changes_window(request):
+    """The report's (from, to) dates. `to` is the as-of date or today; `from` defaults to the
+    adoption of the latest declaration by then (the latest meeting)."""
     end = date_param(request, "to") or date_param(request, "as_of") or timezone.localdate()
     start = date_param(request, "from")
     if start is None:
@@ -53,23 +41,38 @@ def changes_report(request):
         start = latest or end - datetime.timedelta(days=DEFAULT_CHANGES_DAYS)
     if start > end:
         raise BadRequest("from must not be after to.")
-    window = {"created_at__gt": end_of_day(start), "created_at__lte": end_of_day(end)}
-    scope = instrument_filter(request, Instrument.objects.tracked(), as_of=end.isoformat())
-    base = report_context(request, end)
-    keep = base["keep"]
+    return start, end
 
+
+def status_changes(instruments, *, start):
+    """The `instruments` (annotated with their current status at the end date) whose status
+    differs from the one known at the end of `start`, each with its `previous_status`."""
     before = dict(
-        Instrument.objects.filter(pk__in=scope.qs.values("pk"))
+        Instrument.objects.filter(pk__in=instruments.values("pk"))
         .with_current_status(at=start)
         .values_list("pk", "current_status")
     )
     changed = [
         instrument
-        for instrument in scope.qs.select_related("parent").order_by("name")
+        for instrument in instruments.select_related("parent").order_by("name")
         if before.get(instrument.pk) != instrument.current_status
     ]
     for instrument in changed:
         instrument.previous_status = before.get(instrument.pk)
+    return changed
+
+
+@report_access
+def changes_report(request):
+    """What changed status, what was added and what became overdue between two dates.
+
+    A status counts as changed when the current status known at the end of `to` differs
+    from the one known at the end of `from`.
+    """
+    start, end = changes_window(request)
+    window = {"created_at__gt": end_of_day(start), "created_at__lte": end_of_day(end)}
+    scope = instrument_filter(request, Instrument.objects.tracked(), as_of=end.isoformat())
+    base = report_context(request, end)
     added = sorted(
         [
             *Declaration.objects.filter(**window),
@@ -81,54 +84,14 @@ def changes_report(request):
         instrument_filter(request, Instrument.objects.all(), overdue="true", as_of=end.isoformat())
         .qs.exclude(pk__in=Instrument.objects.overdue(at=start).values("pk"))
         .select_related("parent")
-        .order_by("due_on", "name")
+        .order_by(*LIST_ORDER["overdue"])
     )
-
-    def added_url(obj):
-        if isinstance(obj, Declaration):
-            return reverse("report_declaration", args=[obj.slug]) + keep
-        return instrument_url(obj, keep)
-
-    def added_type(obj):
-        if isinstance(obj, Declaration):
-            return "Declaration"
-        return "Milestone" if obj.parent_id else "Instrument"
-
-    tables = [
-        Table(
-            "Status changes",
-            [
-                instrument_column(keep),
-                parent_column(keep),
-                Column("Was", lambda i: i.previous_status, "status"),
-                Column("Now", lambda i: i.current_status, "status"),
-                PROGRESS,
-                LAST_UPDATE,
-            ],
-            changed,
-            empty="No status changed.",
-        ),
-        Table(
-            "Added",
-            [
-                Column("Type", added_type),
-                Column("Name", str, href=added_url),
-                Column(
-                    "Kind",
-                    lambda obj: obj.get_kind_display() if isinstance(obj, Instrument) else None,
-                ),
-                Column("Added", lambda obj: obj.created_at.date(), "date"),
-            ],
-            added,
-            empty="Nothing was added.",
-        ),
-        Table(
-            "Became overdue",
-            [instrument_column(keep), parent_column(keep), DUE, STATUS],
-            became_overdue,
-            empty="Nothing became overdue.",
-        ),
-    ]
+    tables = changes_tables(
+        keep=base["keep"],
+        changed=status_changes(scope.qs, start=start),
+        added=added,
+        became_overdue=became_overdue,
+    )
     published = ImplementationStatus.objects.published().filter(
         published_at__gt=end_of_day(start), published_at__lte=end_of_day(end)
     )
@@ -183,39 +146,8 @@ def search(request):
     text = request.GET.get("q", "").strip()[:200]
     at = date_param(request, "as_of") or timezone.localdate()
     base = report_context(request, at)
-    keep = base["keep"]
     clauses, instruments = search_matches(text, at=at) if text else ([], [])
-    tables = [
-        Table(
-            "Instruments",
-            [
-                instrument_column(keep),
-                Column("Acronym", lambda i: i.acronym),
-                Column("Kind", lambda i: i.get_kind_display()),
-                STATUS,
-            ],
-            instruments,
-            empty="No instrument matches.",
-        ),
-        Table(
-            "Clauses",
-            [
-                Column(
-                    "Declaration",
-                    lambda c: c.declaration.title,
-                    href=lambda c: (
-                        reverse("report_declaration", args=[c.declaration.slug])
-                        + keep
-                        + f"#{c.anchor}"
-                    ),
-                ),
-                Column("Paragraph", lambda c: c.anchor),
-                Column("Text", lambda c: c.text, "block"),
-            ],
-            clauses,
-            empty="No clause matches.",
-        ),
-    ]
+    tables = search_tables(keep=base["keep"], instruments=instruments, clauses=clauses)
     return respond(
         request,
         template="declarations/search.html",

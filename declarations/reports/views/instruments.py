@@ -1,39 +1,37 @@
 """An instrument's report, the country matrix, and the overdue and stale lists."""
 
-from operator import attrgetter
-
 from django.conf import settings
 from django.db.models import F
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
-from ...models import (
-    Declaration,
-    Instrument,
-    Party,
-    PartyGroup,
-    Theme,
-    party_status_name,
-)
+from ...models import Declaration, Instrument, Party, PartyGroup, Theme, party_status_name
 from .. import charts
-from ..exports import Column, Table
+from ..tables.columns import CITATIONS
+from ..tables.instruments import (
+    instrument_tables,
+    list_table,
+    matrix_table,
+    milestone_lanes,
+    overdue_columns,
+    stale_columns,
+    status_lanes,
+)
 from .base import (
-    CITATIONS,
-    CITED_IN,
-    DUE,
-    LAST_UPDATE,
-    PROGRESS,
-    STATUS,
     date_param,
-    days_overdue,
-    days_since_update,
-    instrument_column,
     instrument_filter,
-    parent_column,
     report_access,
     report_context,
     respond,
+    rule_list,
+)
+
+# The declarations citing an instrument, newest first, each in reading order.
+CITING_ORDER = (
+    "-clause__declaration__adopted_on",
+    "clause__declaration__title",
+    "-clause__part",
+    "clause__number",
 )
 
 
@@ -48,7 +46,6 @@ def instrument_report(request, slug):
         slug=slug,
     )
     base = report_context(request, at)
-    keep = base["keep"]
     entries = list(
         instrument.statuses.known_at(at)
         .select_related("party")
@@ -61,122 +58,31 @@ def instrument_report(request, slug):
         )
     )
     references = list(
-        instrument.references.select_related("clause__declaration").order_by(
-            "-clause__declaration__adopted_on",
-            "clause__declaration__title",
-            "-clause__part",
-            "clause__number",
-        )
+        instrument.references.select_related("clause__declaration").order_by(*CITING_ORDER)
     )
-
-    def actual(milestone):
-        """The completion date, if it had happened by the report's date."""
-        return (
-            milestone.completed_on
-            if milestone.completed_on and milestone.completed_on <= at
-            else None
-        )
-
-    tables = [
-        Table(
-            "Status timeline",
-            [
-                Column("As of", lambda e: e.as_of, "date"),
-                Column("Party", lambda e: e.party_label),
-                Column("Status", lambda e: e.status, "status"),
-                Column("Progress", lambda e: e.progress, "progress"),
-                Column("Note", lambda e: e.note, "block"),
-                Column("Evidence", lambda e: [(x.title, x.url) for x in e.evidence.all()], "links"),
-                Column("Published", lambda e: e.published_at.date(), "date"),
-            ],
-            entries,
-            empty="No status has been published for this instrument.",
-        ),
-        Table(
-            "Milestones",
-            [
-                instrument_column(keep, "Milestone"),
-                Column("Planned", lambda m: m.due_on, "date"),
-                Column("Actual", actual, "date"),
-                STATUS,
-                PROGRESS,
-                LAST_UPDATE,
-            ],
-            milestones,
-            empty="This instrument has no milestones.",
-        ),
-        Table(
-            "Cited by",
-            [
-                Column(
-                    "Declaration",
-                    lambda r: r.clause.declaration.title,
-                    href=lambda r: (
-                        reverse("report_declaration", args=[r.clause.declaration.slug])
-                        + keep
-                        + f"#{r.clause.anchor}"
-                    ),
-                ),
-                Column("Adopted", lambda r: r.clause.declaration.adopted_on, "date"),
-                Column("Paragraph", lambda r: r.clause.anchor),
-                Column("Relation", lambda r: r.get_relation_display()),
-                Column("Text", lambda r: r.clause.text, "block"),
-            ],
-            references,
-            empty="No clause cites this instrument.",
-        ),
-    ]
-
-    def context():
-        lanes = {}
-        for entry in sorted(
-            entries, key=lambda e: (e.party_id is not None, e.party.name if e.party_id else "")
-        ):
-            who = entry.party_label
-            text = f"{who}: {charts.status_label(entry.status)}"
-            if entry.progress is not None:
-                text += f", {entry.progress}%"
-            lanes.setdefault(who, charts.Lane(who)).points.append(
-                charts.Point(entry.as_of, entry.status, f"{text} (as of {entry.as_of:%d %b %Y})")
-            )
-        milestone_lanes = []
-        for milestone in milestones:
-            lane = charts.Lane(str(milestone))
-            if milestone.due_on:
-                lane.points.append(
-                    charts.Point(
-                        milestone.due_on,
-                        milestone.current_status,
-                        f"Planned {milestone.due_on:%d %b %Y}",
-                        hollow=True,
-                    )
-                )
-            if actual(milestone):
-                lane.points.append(
-                    charts.Point(
-                        milestone.completed_on,
-                        milestone.current_status,
-                        f"Done {milestone.completed_on:%d %b %Y}",
-                    )
-                )
-            milestone_lanes.append(lane)
-        return base | {
-            "instrument": instrument,
-            "timeline_chart": charts.timeline(
-                list(lanes.values()), title=f"Status timeline of {instrument}", marker=at
-            ),
-            "milestone_chart": charts.timeline(
-                milestone_lanes, title=f"Milestones of {instrument}", marker=at
-            ),
-            "entries": entries,
-        }
-
+    tables = instrument_tables(
+        at=at, keep=base["keep"], entries=entries, milestones=milestones, references=references
+    )
     return respond(
         request,
         template="declarations/instrument.html",
         tables=tables,
         filename=f"{instrument.slug}-{at.isoformat()}",
-        context=context,
+        context=lambda: (
+            base
+            | {
+                "instrument": instrument,
+                "timeline_chart": charts.timeline(
+                    status_lanes(entries), title=f"Status timeline of {instrument}", marker=at
+                ),
+                "milestone_chart": charts.timeline(
+                    milestone_lanes(milestones, at=at),
+                    title=f"Milestones of {instrument}",
+                    marker=at,
+                ),
+                "entries": entries,
+            }
+        ),
     )
 
 
@@ -193,7 +99,6 @@ def country_matrix(request):
     scope = instrument_filter(request, Instrument.objects.tracked())
     at = scope.at
     base = report_context(request, at)
-    keep = base["keep"]
     # ASEAN Member States always have a column; other parties once they report on one of
     # these instruments. Every party is looked up: a probe per instrument and party costs
     # less than finding out first which parties have reported (that scans the history).
@@ -207,26 +112,10 @@ def country_matrix(request):
         if party.group == PartyGroup.ASEAN
         or any(getattr(i, party_status_name(party)) for i in instruments)
     ]
-
-    def cell(party):
-        return attrgetter(party_status_name(party))
-
-    tables = [
-        Table(
-            "Country matrix",
-            [
-                instrument_column(keep),
-                Column("Overall", lambda i: i.current_status, "status"),
-                *[Column(p.code, cell(p), "mark", title=p.name) for p in parties],
-            ],
-            instruments,
-            empty="No instrument matches.",
-        )
-    ]
     return respond(
         request,
         template="declarations/matrix.html",
-        tables=tables,
+        tables=[matrix_table(instruments, parties, keep=base["keep"])],
         filename=f"country-matrix-{at.isoformat()}",
         context=lambda: (
             base | {"parties": parties, "filters": scope.form.cleaned_data} | filter_choices()
@@ -234,22 +123,26 @@ def country_matrix(request):
     )
 
 
-def instrument_list(request, *, title, rule, empty, order, columns, **forced):
-    """An overdue or stale list: the shared InstrumentFilter with its rule switched on."""
-    scope = instrument_filter(request, Instrument.objects.all(), **forced)
+def instrument_list(request, *, rule, title, explanation, empty, columns):
+    """An overdue or stale list: the shared InstrumentFilter with its `rule` switched on."""
+    scope, rows = rule_list(request, rule)
     at = scope.at
     base = report_context(request, at)
-    keep = base["keep"]
-    rows = scope.qs.select_related("parent").prefetch_related(CITATIONS).order_by(*order)
-    common = [instrument_column(keep), parent_column(keep), CITED_IN]
+    table = list_table(
+        title,
+        rows.prefetch_related(CITATIONS),
+        columns=columns(at),
+        keep=base["keep"],
+        empty=empty,
+    )
     return respond(
         request,
         template="declarations/list.html",
-        tables=[Table(title, common + columns(at), rows, empty=empty)],
-        filename=f"{title.lower()}-{at.isoformat()}",
+        tables=[table],
+        filename=f"{rule}-{at.isoformat()}",
         context=lambda: (
             base
-            | {"title": title, "rule": rule, "filters": scope.form.cleaned_data}
+            | {"title": title, "rule": explanation, "filters": scope.form.cleaned_data}
             | filter_choices()
         ),
     )
@@ -259,13 +152,12 @@ def instrument_list(request, *, title, rule, empty, order, columns, **forced):
 def overdue_report(request):
     return instrument_list(
         request,
+        rule="overdue",
         title="Overdue",
-        rule="Due date passed, not completed by the date, and the status on that date is "
-        "neither completed nor discontinued.",
+        explanation="Due date passed, not completed by the date, and the status on that date "
+        "is neither completed nor discontinued.",
         empty="Nothing is overdue.",
-        order=["due_on", "name"],
-        columns=lambda at: [DUE, days_overdue(at), STATUS, PROGRESS, LAST_UPDATE],
-        overdue="true",
+        columns=overdue_columns,
     )
 
 
@@ -273,12 +165,11 @@ def overdue_report(request):
 def stale_report(request):
     return instrument_list(
         request,
+        rule="stale",
         title="Stale",
-        rule=f"Tracked, neither completed nor discontinued, and no published assessment in "
-        f"the {settings.TRACKER_STALE_AFTER_DAYS} days before the date (never assessed counts "
-        "as stale).",
+        explanation=f"Tracked, neither completed nor discontinued, and no published assessment "
+        f"in the {settings.TRACKER_STALE_AFTER_DAYS} days before the date (never assessed "
+        "counts as stale).",
         empty="Everything tracked is up to date.",
-        order=[F("current_as_of").asc(nulls_first=True), "name"],
-        columns=lambda at: [STATUS, LAST_UPDATE, days_since_update(at)],
-        stale="true",
+        columns=stale_columns,
     )
