@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from declarations.models import (
+    Basis,
     Clause,
     ImplementationStatus,
     Instrument,
     Kind,
     Part,
+    Party,
+    PartyGroup,
     Reference,
     Relation,
     ReviewState,
@@ -169,13 +172,41 @@ class TestCurrentStatus:
         current = self.current(acdn)
         assert (current.current_status, current.current_progress) == (Status.IN_PROGRESS, 40)
 
-    def test_without_a_region_entry_the_latest_country_entry_counts(
+    def test_without_a_region_entry_the_parties_entries_are_summarised(
         self, acdn, malaysia, philippines
     ):
         make_status(acdn, party=malaysia, status=Status.COMPLETED, as_of=D(2026, 5, 1))
         make_status(acdn, party=philippines, status=Status.PLANNED, as_of=D(2026, 3, 1))
         current = self.current(acdn)
-        assert (current.current_status, current.current_as_of) == (Status.COMPLETED, D(2026, 5, 1))
+        # The least advanced of the parties' latest statuses, never one country's alone.
+        assert current.current_status == Status.PLANNED
+        assert current.status_basis == Basis.PARTIES
+        assert (current.parties_reported, current.parties_completed) == (2, 1)
+        # Completed counts 100, planned without a figure 0.
+        assert current.current_progress == 50
+        assert current.current_as_of == D(2026, 5, 1)
+
+    def test_a_partys_older_entry_does_not_count_once_it_reports_again(self, acdn, malaysia):
+        make_status(acdn, party=malaysia, status=Status.PLANNED, as_of=D(2026, 1, 1))
+        make_status(acdn, party=malaysia, status=Status.COMPLETED, as_of=D(2026, 5, 1))
+        current = self.current(acdn)
+        assert (current.current_status, current.parties_reported) == (Status.COMPLETED, 1)
+        assert self.current(acdn, at=D(2026, 2, 1)).current_status == Status.PLANNED
+
+    def test_the_region_entry_is_the_basis_when_there_is_one(self, acdn, malaysia):
+        make_status(acdn, party=malaysia, status=Status.COMPLETED, as_of=D(2026, 5, 1))
+        make_status(acdn, status=Status.IN_PROGRESS, progress=30, as_of=D(2026, 2, 1))
+        current = self.current(acdn)
+        assert (current.current_status, current.current_progress) == (Status.IN_PROGRESS, 30)
+        assert current.status_basis == Basis.REGION
+
+    def test_parties_expected_are_the_lead_parties_else_the_member_states(
+        self, acdn, malaysia, philippines
+    ):
+        members = Party.objects.filter(group=PartyGroup.ASEAN).count()
+        assert self.current(acdn).parties_expected == members
+        acdn.lead_parties.set([malaysia, philippines])
+        assert self.current(acdn).parties_expected == 2
 
     def test_it_annotates_a_whole_list_in_one_query(self, acdn, django_assert_num_queries):
         for n in range(5):

@@ -13,7 +13,6 @@ from ..models import (
     ImplementationStatus,
     Instrument,
     Party,
-    Reference,
     ReviewState,
     Status,
     Theme,
@@ -77,12 +76,8 @@ class DeclarationListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        cited = Reference.objects.filter(clause__declaration=self.value())
-        # A milestone belongs to its parent's declaration.
-        return queryset.filter(
-            Exists(cited.filter(instrument=OuterRef("pk")))
-            | Exists(cited.filter(instrument=OuterRef("parent")))
-        )
+        declaration = Declaration.objects.filter(pk=self.value()).first()
+        return queryset.in_declaration(declaration) if declaration else queryset.none()
 
 
 class ThemeListFilter(admin.SimpleListFilter):
@@ -95,10 +90,7 @@ class ThemeListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        links = Instrument.themes.through.objects.filter(
-            instrument=OuterRef("pk"), theme__slug=self.value()
-        )
-        return queryset.filter(Exists(links))
+        return queryset.with_theme(self.value())
 
 
 class PartyListFilter(admin.SimpleListFilter):
@@ -113,13 +105,7 @@ class PartyListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        leads = Instrument.lead_parties.through.objects.filter(
-            instrument=OuterRef("pk"), party__code=self.value()
-        )
-        reported = ImplementationStatus.objects.published().filter(
-            instrument=OuterRef("pk"), party__code=self.value()
-        )
-        return queryset.filter(Exists(leads) | Exists(reported))
+        return queryset.for_party(self.value())
 
 
 class YesNoFilter(admin.SimpleListFilter):

@@ -19,6 +19,23 @@ from .base import (
     end_of_day,
     region_first,
 )
+from .counting import (
+    MILESTONE_DEPTH,
+    STATUS_LADDER,
+    Basis,
+    MilestoneProgress,
+    Rollup,
+    Rollups,
+    completion,
+    is_done,
+    is_overdue,
+    milestone_progress,
+    overdue_condition,
+    party_status_name,
+    rolled_completion,
+    rollups,
+    stale_condition,
+)
 from .declarations import (
     TRACKED_RELATIONS,
     Clause,
@@ -29,14 +46,7 @@ from .declarations import (
 from .instruments import (
     Instrument,
     InstrumentQuerySet,
-    Rollup,
-    completion,
-    is_overdue,
-    overdue_condition,
-    party_status_name,
-    rollup,
-    rollups_by_declaration,
-    stale_condition,
+    inherited,
 )
 from .parties import (
     Party,
@@ -70,6 +80,14 @@ from .versioning import (
 )
 
 __all__ = [
+    "MILESTONE_DEPTH",
+    "STATUS_LADDER",
+    "Basis",
+    "MilestoneProgress",
+    "inherited",
+    "is_done",
+    "milestone_progress",
+    "rolled_completion",
     "ApiToken",
     "CLOSED_STATUSES",
     "Clause",
@@ -112,8 +130,8 @@ __all__ = [
     "region_first",
     "reportable_parties",
     "review_status",
-    "rollup",
-    "rollups_by_declaration",
+    "Rollups",
+    "rollups",
     "save_versioned",
     "sorted_evidence",
     "stale_condition",

@@ -56,9 +56,14 @@ TRACKED_RELATIONS = (
 )
 
 
+def tracking_lookups(prefix=""):
+    """The lookups on a Reference (reached through `prefix`) that make it tracked."""
+    return {f"{prefix}clause__trackable": True, f"{prefix}relation__in": TRACKED_RELATIONS}
+
+
 def tracking(prefix=""):
     """The condition on a Reference (reached through `prefix`) that makes it tracked."""
-    return Q(**{f"{prefix}clause__trackable": True, f"{prefix}relation__in": TRACKED_RELATIONS})
+    return Q(**tracking_lookups(prefix))
 
 
 class Clause(models.Model):

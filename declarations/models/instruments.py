@@ -1,62 +1,176 @@
-"""Instruments and milestones, their current status as of a date, and the overdue, stale
-and roll-up rules."""
+"""Instruments and milestones: what belongs to a declaration, theme or party, and the
+overall status of each as of a date. The counting rules themselves are in `counting`."""
 
-import datetime
-from dataclasses import dataclass, field
-
-from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .base import (
-    CLOSED_STATUSES,
-    OPEN,
-    Kind,
-    ReviewState,
-    Status,
-    choices_check,
-    end_of_day,
-    region_first,
+from .base import Kind, PartyGroup, ReviewState, Status, choices_check, end_of_day
+from .counting import (
+    MILESTONE_DEPTH,
+    STATUS_LADDER,
+    Basis,
+    is_overdue,
+    overdue_condition,
+    party_status_name,
+    stale_condition,
 )
-from .declarations import Reference, tracking
+from .declarations import Reference, tracking, tracking_lookups
 from .parties import Party, Theme
 from .statuses import ImplementationStatus
 
 
-class InstrumentQuerySet(models.QuerySet):
-    def _latest_published(self, at):
-        """Published assessments of the outer instrument that were true and known on `at`.
+def inherited(model, **match):
+    """The condition "the instrument, or else its nearest ancestor that has rows of `model`
+    at all, has a row matching `match`" on an Instrument queryset.
 
-        The region-wide assessment (no party) wins over a country's; then the latest `as_of`,
-        then the latest publication.
-        """
-        entries = ImplementationStatus.objects.filter(
-            instrument=OuterRef("pk"), review_state=ReviewState.PUBLISHED
-        )
+    Business rule (belonging): a milestone or edition belongs to every declaration, theme
+    and lead party its parent belongs to, unless it has its own; nested milestones inherit
+    level by level, up to MILESTONE_DEPTH. `model` has a foreign key `instrument`
+    (Reference, or the through model of `themes` or `lead_parties`).
+    """
+
+    def rows(level, **extra):
+        lookup = "instrument" + "__children" * level
+        return Exists(model.objects.filter(**{lookup: OuterRef("pk")}, **extra))
+
+    condition = Q(rows(0, **match))
+    none_of_its_own = Q()
+    for level in range(1, MILESTONE_DEPTH + 1):
+        none_of_its_own &= ~rows(level - 1)
+        condition |= none_of_its_own & rows(level, **match)
+    return condition
+
+
+def ladder_rank():
+    """A status's place on STATUS_LADDER, as SQL."""
+    return Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_LADDER)),
+        output_field=IntegerField(),
+    )
+
+
+def ladder_status(rank):
+    """The status at a place on STATUS_LADDER, as SQL."""
+    return Case(
+        *(When(**{rank: value}, then=Value(status)) for value, status in enumerate(STATUS_LADDER)),
+        default=Value(None),
+        output_field=models.CharField(),
+    )
+
+
+class InstrumentQuerySet(models.QuerySet):
+    @staticmethod
+    def _known(at):
+        """Published assessments that were true and known on `at` (any date when None)."""
+        entries = ImplementationStatus.objects.filter(review_state=ReviewState.PUBLISHED)
         if at is not None:
             entries = entries.filter(as_of__lte=at, published_at__lte=end_of_day(at))
-        # The same expression as in `status_current_idx`, so each subquery is one index probe.
-        return entries.order_by(region_first(), "-as_of", "-published_at", "-pk")
+        return entries
 
     def with_current_status(self, at=None):
-        """Annotate `current_status`, `current_progress`, `current_as_of`, `last_published_at`.
+        """Annotate the overall status as of `at` (any date when None): `current_status`,
+        `current_progress`, `current_as_of`, `last_published_at`, `status_basis`, and the
+        parties' summary `parties_reported`, `parties_completed`, `parties_expected`.
 
-        Business rule: an instrument's current status is its latest published assessment on
-        or before `at` (today when None) for the region as a whole, or, when nothing has been
-        published for the region, the latest published assessment for any party. An
-        instrument with no such assessment has `current_status` None ("no information").
+        Business rule (overall status across parties): the region-wide assessment when one
+        was published (basis "region"); otherwise a summary of the parties' own latest
+        assessments (basis "parties"): the least advanced of their statuses (STATUS_LADDER),
+        the average of their `completion()`, the latest of their dates. With nothing
+        published the status is None, "no information" (basis "none"). A party's entry is
+        never presented as the whole: the basis and the summary say what stands behind it.
         """
-        latest = self._latest_published(at)
-        return self.annotate(
-            current_status=Subquery(latest.values("status")[:1]),
-            current_progress=Subquery(latest.values("progress")[:1]),
-            current_as_of=Subquery(latest.values("as_of")[:1]),
-            last_published_at=Subquery(latest.values("published_at")[:1]),
+        known = self._known(at)
+        # The same ordering as `status_latest_idx`, so each subquery is one index probe.
+        region = known.filter(instrument=OuterRef("pk"), party__isnull=True).order_by(
+            "-as_of", "-published_at", "-pk"
+        )
+        by_party = known.filter(instrument=OuterRef("pk"), party__isnull=False).order_by()
+        newer = known.filter(instrument=OuterRef("instrument"), party=OuterRef("party")).filter(
+            Q(as_of__gt=OuterRef("as_of"))
+            | Q(as_of=OuterRef("as_of"), published_at__gt=OuterRef("published_at"))
+            | Q(
+                as_of=OuterRef("as_of"),
+                published_at=OuterRef("published_at"),
+                pk__gt=OuterRef("pk"),
+            )
+        )
+        latest_by_party = by_party.filter(~Exists(newer))
+
+        def over(entries, **aggregate):
+            ((name, expression),) = aggregate.items()
+            return Subquery(entries.values("instrument").annotate(**aggregate).values(name)[:1])
+
+        done = Coalesce(
+            "progress",
+            Case(When(status=Status.COMPLETED, then=Value(100)), default=Value(0)),
+        )
+        asean = Party.objects.filter(group=PartyGroup.ASEAN).order_by().values("group")
+        leads = Instrument.lead_parties.through.objects.order_by().values("instrument")
+
+        def lead_count(level):
+            lookup = "instrument" + "__children" * level
+            return NullIf(
+                Subquery(
+                    leads.filter(**{lookup: OuterRef("pk")}).annotate(n=Count("pk")).values("n")[:1]
+                ),
+                Value(0),
+            )
+
+        queryset = self.annotate(
+            region_status=Subquery(region.values("status")[:1]),
+            region_progress=Subquery(region.values("progress")[:1]),
+            region_as_of=Subquery(region.values("as_of")[:1]),
+            region_published_at=Subquery(region.values("published_at")[:1]),
+            parties_reported=Coalesce(over(by_party, n=Count("party", distinct=True)), 0),
+            parties_rank=over(latest_by_party, rank=Min(ladder_rank())),
+            parties_completed=Coalesce(
+                over(latest_by_party, n=Count("pk", filter=Q(status=Status.COMPLETED))), 0
+            ),
+            parties_percent=over(latest_by_party, percent=Avg(done)),
+            parties_as_of=over(by_party, last=Max("as_of")),
+            parties_published_at=over(by_party, last=Max("published_at")),
+            parties_expected=Coalesce(
+                *(lead_count(level) for level in range(MILESTONE_DEPTH + 1)),
+                Subquery(asean.annotate(n=Count("pk")).values("n")[:1]),
+                Value(0),
+            ),
+        )
+        on_region = Q(region_status__isnull=False)
+        return queryset.annotate(
+            status_basis=Case(
+                When(on_region, then=Value(Basis.REGION)),
+                When(parties_reported__gt=0, then=Value(Basis.PARTIES)),
+                default=Value(Basis.NONE),
+            ),
+            current_status=Coalesce(F("region_status"), ladder_status("parties_rank")),
+            current_progress=Case(
+                When(on_region, then=F("region_progress")),
+                default=Cast(Round("parties_percent"), IntegerField()),
+                output_field=IntegerField(),
+            ),
+            current_as_of=Case(When(on_region, then=F("region_as_of")), default=F("parties_as_of")),
+            last_published_at=Case(
+                When(on_region, then=F("region_published_at")),
+                default=F("parties_published_at"),
+            ),
         )
 
     def with_party_statuses(self, parties, at=None):
@@ -80,17 +194,46 @@ class InstrumentQuerySet(models.QuerySet):
             }
         )
 
-    def tracked(self):
-        """Instruments with work to follow: adopted, approved, welcomed, encouraged or looked
-        forward to by a trackable clause (see `tracking`), or a milestone."""
+    def in_declaration(self, declaration):
+        """Instruments that belong to `declaration` (a Declaration or its slug): cited by one
+        of its clauses, or a milestone of one that is (`inherited`)."""
+        key = "clause__declaration__slug" if isinstance(declaration, str) else "clause__declaration"
+        return self.filter(inherited(Reference, **{key: declaration}))
+
+    def with_theme(self, theme):
+        """Instruments under `theme` (a Theme or its slug), their own or inherited."""
+        key = "theme__slug" if isinstance(theme, str) else "theme"
+        return self.filter(inherited(Instrument.themes.through, **{key: theme}))
+
+    def led_by(self, party):
+        """Instruments `party` (a Party or its code) leads, its own or inherited."""
+        key = "party__code" if isinstance(party, str) else "party"
+        return self.filter(inherited(Instrument.lead_parties.through, **{key: party}))
+
+    def for_party(self, party):
+        """Instruments that concern `party` (a Party or its code): it leads them (`led_by`)
+        or has published an assessment of them. What every "party" filter means."""
+        key = "party__code" if isinstance(party, str) else "party"
+        reported = ImplementationStatus.objects.published().filter(
+            instrument=OuterRef("pk"), **{key: party}
+        )
         return self.filter(
-            Exists(Reference.objects.filter(tracking(), instrument=OuterRef("pk")))
-            | Q(parent__isnull=False)
+            inherited(Instrument.lead_parties.through, **{key: party}) | Exists(reported)
         )
 
+    def tracked(self):
+        """Instruments with work to follow: adopted, approved, welcomed, encouraged or looked
+        forward to by a trackable clause (see `tracking`), and their milestones."""
+        return self.filter(inherited(Reference, **tracking_lookups()))
+
+    def cited(self):
+        """Tracked instruments that a clause cites themselves, milestones left out: what a
+        declaration's roll-up and the dashboard's instrument counts count."""
+        return self.filter(Exists(Reference.objects.filter(tracking(), instrument=OuterRef("pk"))))
+
     def overdue(self, at=None):
-        """Overdue = due date before `at`, not completed by `at`, and the current status as of
-        `at` is not completed or discontinued."""
+        """Overdue = due date before `at`, not completed by `at`, and the overall status as
+        of `at` is not completed or discontinued."""
         at = at or timezone.localdate()
         return self.with_current_status(at=at).filter(overdue_condition(at))
 
@@ -99,100 +242,6 @@ class InstrumentQuerySet(models.QuerySet):
         before `at` (never assessed counts as stale)."""
         at = at or timezone.localdate()
         return self.tracked().with_current_status(at=at).filter(stale_condition(at, days))
-
-
-def party_status_name(party):
-    """The attribute `with_party_statuses` gives a party's status."""
-    return f"party_{party.pk}_status"
-
-
-def overdue_condition(at):
-    """The overdue rule as a filter on a queryset annotated by `with_current_status(at)`."""
-    return Q(due_on__lt=at) & (Q(completed_on__isnull=True) | Q(completed_on__gt=at)) & OPEN
-
-
-def is_overdue(due_on, completed_on, current_status, at):
-    """`overdue_condition` for one instrument's values, computed in Python: lists use it
-    instead of repeating the status subquery in SQL."""
-    return (
-        due_on is not None
-        and due_on < at
-        and (completed_on is None or completed_on > at)
-        and current_status not in CLOSED_STATUSES
-    )
-
-
-def stale_condition(at, days=None):
-    """The stale rule (less `tracked()`) on a queryset annotated by `with_current_status(at)`."""
-    days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
-    # An `at` within `days` of year 1 (an API client can ask for one) has no earlier date.
-    cutoff = max(at, datetime.date.min + datetime.timedelta(days=days)) - datetime.timedelta(
-        days=days
-    )
-    # Never assessed counts as stale: a missing date sorts before any cutoff.
-    never = Value(datetime.date.min)
-    return Q(LessThan(Coalesce("current_as_of", never), cutoff)) & OPEN
-
-
-def completion(status, progress):
-    """Per cent done of one instrument in a roll-up: the progress recorded, else 100 when it
-    is completed and 0 otherwise (no information counts as nothing done)."""
-    if progress is not None:
-        return progress
-    return 100 if status == Status.COMPLETED else 0
-
-
-@dataclass
-class Rollup:
-    """Instruments counted by current status (None = no information) and per cent complete,
-    the average of their `completion()`."""
-
-    counts: dict = field(default_factory=dict)
-    done: int = 0
-
-    def add(self, status, progress):
-        self.counts[status] = self.counts.get(status, 0) + 1
-        self.done += completion(status, progress)
-
-    @property
-    def total(self):
-        return sum(self.counts.values())
-
-    @property
-    def percent(self):
-        return round(self.done / self.total) if self.total else None
-
-
-def rollup(instruments):
-    """The roll-up of a queryset annotated by `with_current_status(at)`."""
-    result = Rollup()
-    for status, progress in instruments.order_by().values_list(
-        "current_status", "current_progress"
-    ):
-        result.add(status, progress)
-    return result
-
-
-def rollups_by_declaration(instruments, *, declarations=None):
-    """{declaration id: Rollup} over a queryset annotated by `with_current_status(at)`.
-
-    Business rule: a declaration's roll-up counts the instruments cited by its trackable
-    clauses, each once however often it is cited; declaratory and other untracked clauses
-    do not count, so they can never make a declaration look "0% done".
-    """
-    condition = tracking("references__")
-    if declarations is not None:
-        condition &= Q(references__clause__declaration__in=declarations)
-    rows = (
-        instruments.filter(condition)
-        .order_by()
-        .values_list("references__clause__declaration", "pk", "current_status", "current_progress")
-        .distinct()
-    )
-    result = {}
-    for declaration_id, _pk, status, progress in rows:
-        result.setdefault(declaration_id, Rollup()).add(status, progress)
-    return result
 
 
 class Instrument(models.Model):
@@ -211,6 +260,10 @@ class Instrument(models.Model):
         related_name="children",
         help_text="For a milestone or a yearly edition: the instrument it belongs to.",
     )
+    weight = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="A milestone's share of its parent's progress, relative to its siblings.",
+    )
     due_on = models.DateField(null=True, blank=True, help_text="Planned date.")
     completed_on = models.DateField(null=True, blank=True, help_text="Actual completion date.")
     lead_parties = models.ManyToManyField(Party, blank=True, related_name="led_instruments")
@@ -227,6 +280,7 @@ class Instrument(models.Model):
         constraints = [
             choices_check("kind", Kind, "instrument_kind_valid"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="instrument_not_own_parent"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="instrument_weight_positive"),
         ]
         indexes = [
             # Importer: find an existing instrument by its acronym.

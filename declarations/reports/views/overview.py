@@ -10,9 +10,7 @@ from ...models import (
     ImplementationStatus,
     Instrument,
     Reference,
-    Rollup,
-    rollup,
-    rollups_by_declaration,
+    rollups,
 )
 from .. import charts
 from ..tables.overview import dashboard_tables, declaration_bars, scorecard_tables
@@ -35,7 +33,7 @@ def home(request):
         return redirect("report_dashboard")
     context = {
         "declarations": Declaration.objects.only("slug", "title", "adopted_on")[:10],
-        "instrument_count": Instrument.objects.tracked().count(),
+        "instrument_count": Instrument.objects.cited().count(),
         "public_reports": settings.TRACKER_PUBLIC_REPORTS,
     }
     return render(request, "declarations/home.html", context)
@@ -47,11 +45,11 @@ def dashboard(request):
     scope = instrument_filter(request, Instrument.objects.tracked())
     at = scope.at
     base = report_context(request, at)
-    overall = rollup(scope.qs)
+    counted = rollups(scope.qs, at=at)
+    overall = counted.overall
     declarations = list(Declaration.objects.only("slug", "title", "meeting", "adopted_on"))
-    per_declaration = rollups_by_declaration(scope.qs)
     for declaration in declarations:
-        declaration.rollup = per_declaration.get(declaration.pk, Rollup())
+        declaration.rollup = counted.of(declaration)
     updates = (
         ImplementationStatus.objects.known_at(at)
         .select_related("instrument", "party")
@@ -77,6 +75,7 @@ def dashboard(request):
             base
             | {
                 "overall": overall,
+                "per_declaration_total": counted.per_declaration_total,
                 "overdue_count": overdue[1],
                 "stale_count": stale[1],
                 "declaration_count": len(declarations),
@@ -92,7 +91,7 @@ def dashboard(request):
 @report_access
 def scorecard(request, slug):
     """One declaration clause by clause, each cited instrument with its status as of the date;
-    the roll-up counts only trackable clauses (see `rollups_by_declaration`)."""
+    the roll-up counts only trackable clauses (see `rollups`)."""
     declaration = get_object_or_404(Declaration, slug=slug)
     at = date_param(request, "as_of") or timezone.localdate()
     base = report_context(request, at)
@@ -103,9 +102,7 @@ def scorecard(request, slug):
             Prefetch("references__instrument", queryset=instruments),
         )
     )
-    result = rollups_by_declaration(instruments, declarations=[declaration]).get(
-        declaration.pk, Rollup()
-    )
+    result = rollups(instruments, at=at, declarations=[declaration]).of(declaration)
     return respond(
         request,
         template="declarations/scorecard.html",
