@@ -571,14 +571,14 @@ class Growing:
             )
 
 
-# The scorecard's one query more than before reads its instruments' milestones, which give
-# them their per cent complete.
+# The scorecard and the instrument page read their instruments' milestones (one query more
+# than before): milestones give an instrument its per cent complete.
 PAGES = {
     "/reports/?as_of=2026-06-30": 10,
     "/reports/?as_of=2026-06-30&format=csv": 10,
     "/reports/declarations/admm-main/?as_of=2026-06-30": 10,
     "/reports/declarations/admm-main/?as_of=2026-06-30&format=xlsx": 10,
-    "/reports/instruments/hub/?as_of=2026-06-30": 11,
+    "/reports/instruments/hub/?as_of=2026-06-30": 12,
     "/reports/countries/?as_of=2026-06-30": 8,
     "/reports/countries/?as_of=2026-06-30&theme=cyber-security&format=csv": 6,
     "/reports/overdue/?as_of=2026-06-30": 8,

@@ -40,6 +40,22 @@ class Basis:
     NONE = "none"  # nothing published yet
 
 
+def basis_text(instrument):
+    """In words, what the overall status of an instrument annotated by
+    `with_current_status` rests on: "Region-wide assessment", "4 of 11 parties reported;
+    2 completed", or "Nothing published"."""
+    basis = getattr(instrument, "status_basis", Basis.NONE)
+    if basis == Basis.REGION:
+        return "Region-wide assessment"
+    if basis == Basis.PARTIES:
+        reported, expected = instrument.parties_reported, instrument.parties_expected
+        done = f"{instrument.parties_completed} completed"
+        if reported > expected:
+            return f"{reported} parties reported ({expected} expected); {done}"
+        return f"{reported} of {expected} parties reported; {done}"
+    return "Nothing published"
+
+
 def party_status_name(party):
     """The attribute `with_party_statuses` gives a party's status."""
     return f"party_{party.pk}_status"
@@ -190,6 +206,7 @@ class Rollups:
 
     overall: Rollup
     by_declaration: dict
+    milestones: dict = field(default_factory=dict)  # {instrument id: MilestoneProgress}
 
     @property
     def per_declaration_total(self):
@@ -220,7 +237,7 @@ def rollups(instruments, *, at, declarations=None):
         .distinct()
     )
     milestones = milestone_progress([pk for _, pk, _, _ in rows], at)
-    result = Rollups(overall=Rollup(), by_declaration={})
+    result = Rollups(overall=Rollup(), by_declaration={}, milestones=milestones)
     seen = set()
     for declaration_id, pk, status, progress in rows:
         result.by_declaration.setdefault(declaration_id, Rollup()).add(

@@ -38,7 +38,9 @@ class Column:
     the screen shows it: text, number, date, status (a coloured badge), mark (a badge, or
     nothing when there is no status), progress (a bar), block (long text) or links (a list
     of (title, url) pairs). `href`, if given, makes the
-    screen's cell a link.
+    screen's cell a link. `applies`, if given, says whether the column means anything for
+    a row: where it does not (the status of a paragraph that cites nothing), the cell is
+    empty on screen and in downloads, not "No information".
     """
 
     label: str
@@ -46,8 +48,16 @@ class Column:
     kind: str = "text"
     href: Callable[[Any], str | None] | None = None
     title: str = ""  # a longer header shown on hover, e.g. a party's name for its code
+    applies: Callable[[Any], bool] | None = None
+
+    def cell(self, obj):
+        if self.applies is not None and not self.applies(obj):
+            return Cell(None, "text")
+        return Cell(self.value(obj), self.kind, self.href(obj) if self.href else None)
 
     def export(self, obj):
+        if self.applies is not None and not self.applies(obj):
+            return ""
         value = self.value(obj)
         if self.kind == "status":
             return status_label(value)
@@ -83,10 +93,7 @@ class Table:
     def cells(self):
         """The screen's rows: one Cell per column."""
         for obj in self.rows:
-            yield [
-                Cell(column.value(obj), column.kind, column.href(obj) if column.href else None)
-                for column in self.columns
-            ]
+            yield [column.cell(obj) for column in self.columns]
 
     def export_rows(self):
         """The downloads' rows: plain values, not yet escaped (each format escapes its own)."""

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..models import basis_text
 from ..models.base import status_label
 from . import charts
 
@@ -38,3 +39,9 @@ def clause_text(clause):
     if clause.lead_word and text.startswith(clause.lead_word):
         return format_html("<strong>{}</strong>{}", clause.lead_word, text[len(clause.lead_word) :])
     return text
+
+
+@register.simple_tag
+def basis(instrument):
+    """What an instrument's overall status rests on, in words (`basis_text`)."""
+    return basis_text(instrument)

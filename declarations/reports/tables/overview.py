@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from ...models import basis_text
 from ...models.base import status_label
 from .. import charts
 from ..exports import Column, Table
@@ -117,6 +118,9 @@ def scorecard_tables(clauses, result, *, keep):
         for reference in (clause.references.all() or [None])
     ]
 
+    def cites(row):
+        return row[1] is not None
+
     def instrument_value(attr):
         return lambda row: getattr(row[1].instrument, attr) if row[1] else None
 
@@ -141,7 +145,8 @@ def scorecard_tables(clauses, result, *, keep):
                     href=lambda row: instrument_url(row[1].instrument, keep) if row[1] else None,
                 ),
                 Column("Relation", lambda row: row[1].get_relation_display() if row[1] else None),
-                Column("Status", instrument_value("current_status"), "status"),
+                Column("Status", instrument_value("current_status"), "status", applies=cites),
+                Column("Based on", lambda row: basis_text(row[1].instrument), applies=cites),
                 Column("Progress", instrument_value("current_progress"), "progress"),
                 Column("Last update", instrument_value("current_as_of"), "date"),
             ],

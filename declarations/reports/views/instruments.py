@@ -5,7 +5,16 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ...models import Declaration, Instrument, Party, PartyGroup, Theme, party_status_name
+from ...models import (
+    Declaration,
+    Instrument,
+    Party,
+    PartyGroup,
+    Theme,
+    basis_text,
+    milestone_progress,
+    party_status_name,
+)
 from .. import charts
 from ..tables.columns import CITATIONS
 from ..tables.instruments import (
@@ -72,6 +81,8 @@ def instrument_report(request, slug):
             base
             | {
                 "instrument": instrument,
+                "basis": basis_text(instrument),
+                "milestone_progress": milestone_progress([instrument.pk], at).get(instrument.pk),
                 "timeline_chart": charts.timeline(
                     status_lanes(entries), title=f"Status timeline of {instrument}", marker=at
                 ),

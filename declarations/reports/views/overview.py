@@ -102,7 +102,11 @@ def scorecard(request, slug):
             Prefetch("references__instrument", queryset=instruments),
         )
     )
-    result = rollups(instruments, at=at, declarations=[declaration]).of(declaration)
+    counted = rollups(instruments, at=at, declarations=[declaration])
+    result = counted.of(declaration)
+    for clause in clauses:
+        for reference in clause.references.all():
+            reference.instrument.milestones = counted.milestones.get(reference.instrument_id)
     return respond(
         request,
         template="declarations/scorecard.html",
