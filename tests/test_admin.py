@@ -386,6 +386,10 @@ def record_data(party, **fields):
     }
 
 
+# A refused party names the rule, not "Select a valid choice".
+SCOPE_RULE = "You report for Malaysia only."
+
+
 class TestTheMalaysiaEditorCannotReportForThePhilippines:
     def test_not_by_the_status_form(self, client, malaysia_editor, acdn, philippines):
         client.force_login(malaysia_editor)
@@ -402,7 +406,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             },
         )
         assert response.status_code == 200
-        assert "party" in response.context["adminform"].form.errors
+        assert response.context["adminform"].form.errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_by_the_instrument_page(self, client, malaysia_editor, acdn, philippines):
@@ -412,7 +416,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             record_data(philippines),
         )
         assert response.status_code == 200
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_by_the_bulk_action(self, client, malaysia_editor, acdn, philippines):
@@ -423,7 +427,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             | record_data(philippines),
         )
         assert response.status_code == 200
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_for_the_region_either(self, client, malaysia_editor, acdn):
@@ -432,7 +436,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             reverse("admin:declarations_instrument_record_status", args=[acdn.pk]),
             record_data(None),
         )
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_nor_read_their_drafts_history(self, client, malaysia_editor, entries):

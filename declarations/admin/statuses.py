@@ -22,7 +22,6 @@ from ..models import (
     can_review,
     conflict_message,
     record_status,
-    reportable_parties,
     review_status,
     submit_status,
 )
@@ -94,15 +93,6 @@ class ImplementationStatusAdmin(VersionedAdmin):
             (None, {"fields": [*self.ENTRY_FIELDS, "version_seen"]}),
             ("Review", {"fields": self.REVIEW_FIELDS}),
         ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "party":
-            reviewer = can_review(request.user)
-            kwargs["queryset"] = reportable_parties(request.user)
-            # Country editors report for their own parties, never for the region.
-            kwargs["required"] = not reviewer
-            kwargs["empty_label"] = "The region as a whole" if reviewer else None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # Who may do what -------------------------------------------------------------------
 
