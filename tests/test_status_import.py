@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import logging
 import zipfile
 
 import openpyxl
@@ -10,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.intake import status_import
+from declarations.intake.spreadsheets import restore
 from declarations.intake.status_import import (
     COLUMNS,
     ImportFailed,
     ImportProblem,
     apply,
     read_table,
-    restore,
     validate,
 )
 from declarations.models import ImplementationStatus, ReviewState, Status
@@ -138,7 +139,10 @@ def test_a_confirmation_is_checked_again_against_the_database(
     response = client.post(reverse(IMPORT_URL), {"token": token})
 
     assert response.status_code == 200
-    assert "Row 2, column party: you may not record status for Malaysia." in messages_of(response)
+    assert messages_of(response) == [
+        f"Row {n}, column party: you may not record status for Malaysia. You report for no party."
+        for n in (2, 3)
+    ]
     assert not ImplementationStatus.objects.exists()
 
 
@@ -210,8 +214,10 @@ def test_a_party_outside_the_users_scope_is_named(client, malaysia_editor, acdn)
     client.force_login(malaysia_editor)
     response = upload(client, csv_file([row(party="MYS"), row(party="PHL"), row(party="")]))
     assert messages_of(response) == [
-        "Row 3, column party: you may not record status for Philippines.",
-        "Row 4, column party: you may not record status for the region as a whole.",
+        "Row 3, column party: you may not record status for Philippines. "
+        "You report for Malaysia only.",
+        "Row 4, column party: you may not record status for the region as a whole. "
+        "You report for Malaysia only.",
     ]
     assert not ImplementationStatus.objects.exists()
 
@@ -307,14 +313,14 @@ def test_formula_cells_are_kept_as_text_never_computed(editor, acdn):
         + ", ".join(Status.values)
         + "."
     ]
-    assert preview.rows[0].note == '=HYPERLINK("https://evil.example","click")'
+    assert preview.rows[0].entry.note == '=HYPERLINK("https://evil.example","click")'
 
 
 def test_an_escaped_export_cell_imports_back_unchanged(editor, acdn):
     for text in ["=SUM(A1:A9)", "+44 20", "-5 days", "@here", "plain", "'quoted"]:
         assert restore(escape_formula(text)) == text
     table = read_table(csv_file([row(note=escape_formula("=1+1"))]))
-    assert validate(table, user=editor).rows[0].note == "=1+1"
+    assert validate(table, user=editor).rows[0].entry.note == "=1+1"
 
 
 # All or nothing --------------------------------------------------------------------------------
@@ -328,7 +334,8 @@ def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia)
     with pytest.raises(ImportFailed) as failure:
         apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED)
     assert [str(error) for error in failure.value.errors] == [
-        "Row 3, column party: you may not record status for Philippines."
+        "Row 3, column party: you may not record status for Philippines. "
+        "You report for Malaysia only."
     ]
     assert ImplementationStatus.objects.count() == 2  # only the first import's rows
 
@@ -336,3 +343,36 @@ def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia)
 def test_the_export_columns_are_one_constant(acdn):
     assert COLUMNS[:6] == ("instrument", "instrument_name", "party", "status", "progress", "as_of")
     assert set(status_import.REQUIRED_COLUMNS) <= set(COLUMNS)
+
+
+# The rules are record_status's ---------------------------------------------------------------
+
+
+def test_the_preview_runs_each_row_through_record_status_and_keeps_nothing(
+    editor, malaysia_editor, acdn, caplog
+):
+    table = read_table(csv_file([row(), row(party="")]))
+    with caplog.at_level(logging.INFO, logger="tracker.audit"):
+        preview = validate(table, user=editor, state=ReviewState.PUBLISHED)
+    assert preview.ok and [r.entry.party_label for r in preview.rows] == ["Malaysia", "Region"]
+    assert not ImplementationStatus.objects.exists()
+    assert not caplog.records  # no publication is logged for entries that were never kept
+
+    # Publishing is record_status's to refuse, row by row, before anything is written.
+    preview = validate(table, user=malaysia_editor, state=ReviewState.PUBLISHED)
+    assert [str(error) for error in preview.errors] == [
+        "Row 2: mas may not publish status entries.",
+        "Row 3, column party: you may not record status for the region as a whole. "
+        "You report for Malaysia only.",
+    ]
+
+
+def test_an_applied_publication_is_logged_once_per_entry(editor, acdn, caplog):
+    table = read_table(csv_file([row(), row(party="")]))
+    with caplog.at_level(logging.INFO, logger="tracker.audit"):
+        entries = apply(table, user=editor, state=ReviewState.PUBLISHED)
+    published = [
+        r.getMessage() for r in caplog.records if "event=status_published" in r.getMessage()
+    ]
+    assert len(published) == 2 == len(entries)
+    assert {entry.review_state for entry in entries} == {ReviewState.PUBLISHED}
