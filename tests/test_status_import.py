@@ -20,7 +20,7 @@ from declarations.intake.status_import import (
     read_table,
     validate,
 )
-from declarations.models import ImplementationStatus, ReviewState, Status
+from declarations.models import ImplementationStatus, ReviewState, Status, record_status
 from declarations.reports.exports import escape_formula
 from tests.factories import make_instrument
 
@@ -376,3 +376,105 @@ def test_an_applied_publication_is_logged_once_per_entry(editor, acdn, caplog):
     ]
     assert len(published) == 2 == len(entries)
     assert {entry.review_state for entry in entries} == {ReviewState.PUBLISHED}
+
+
+# The export: the import's columns, so a file goes out and comes back -----------------------
+
+EXPORT_URL = "admin:declarations_implementationstatus_export"
+LIST_URL = "admin:declarations_implementationstatus_changelist"
+
+
+def export(client, fmt, **filters):
+    response = client.get(reverse(EXPORT_URL), {**filters, "format": fmt})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    return body, read_table(SimpleUploadedFile(f"export.{fmt}", body))
+
+
+def snapshot(entries=None):
+    """The entries as the export and the import carry them."""
+    entries = ImplementationStatus.objects.all() if entries is None else entries
+    return sorted(
+        (
+            e.instrument.slug,
+            e.party.code if e.party else "",
+            e.status,
+            e.progress,
+            e.as_of,
+            e.note,
+            [(link.title, link.url) for link in e.evidence.order_by("pk")],
+        )
+        for e in entries.select_related("instrument", "party")
+    )
+
+
+@pytest.fixture
+def recorded(editor, malaysia, philippines, acdn, adsarx):
+    def entry(instrument, party, status, progress, as_of, note="", evidence=()):
+        links = [{"title": t, "url": u, "kind": "other"} for t, u in evidence]
+        return record_status(
+            instrument=instrument, party=party, status=status, progress=progress,
+            as_of=as_of, note=note, evidence=links, by=editor, state=ReviewState.PUBLISHED,
+        )  # fmt: skip
+
+    links = [("Minutes", "https://example.org/minutes"), ("Press", "https://example.org/p")]
+    day = datetime.date(2026, 3, 1)
+    return [
+        entry(acdn, malaysia, Status.IN_PROGRESS, 40, day, "=1+1 said the minutes", links),
+        entry(acdn, None, Status.PLANNED, None, day, "-5 days late\nsecond line, with a comma"),
+        entry(adsarx, malaysia, Status.DELAYED, 20, day, "Waiting"),
+        entry(adsarx, philippines, Status.COMPLETED, 100, day, "Done"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_exported_filtered_list_imports_back_into_an_empty_database_as_the_same_entries(
+    client, editor, acdn, recorded, fmt
+):
+    client.force_login(editor)
+    body, table = export(client, fmt, q="ACDN")
+    assert table[0] == list(COLUMNS)
+    assert len(table) == 3  # the header and the ACDN's two entries, not the others
+    if fmt == "csv":
+        assert b"'=1+1 said the minutes" in body  # a spreadsheet shows it as text
+    expected = snapshot(ImplementationStatus.objects.filter(instrument=acdn))
+    assert len(expected) == 2 and any(entry[-1] for entry in expected)  # evidence too
+    ImplementationStatus.objects.all().delete()
+
+    preview = upload(client, SimpleUploadedFile(f"export.{fmt}", body), state="published")
+    assert preview.context["row_count"] == 2, messages_of(preview)
+    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+
+    assert snapshot() == expected
+
+
+def test_a_country_editor_exports_only_what_they_may_see(
+    client, malaysia_editor, philippines_editor, acdn, malaysia, philippines
+):
+    day = datetime.date(2026, 3, 1)
+    for editor, party in [(malaysia_editor, malaysia), (philippines_editor, philippines)]:
+        record_status(
+            instrument=acdn, party=party, status=Status.PLANNED, as_of=day,
+            note=f"draft of {party.code}", by=editor, state=ReviewState.SUBMITTED,
+        )  # fmt: skip
+    client.force_login(malaysia_editor)
+    _, table = export(client, "csv")
+    notes = [cells[COLUMNS.index("note")] for cells in table[1:]]
+    assert notes == ["draft of MYS"]
+
+
+def test_the_status_list_links_the_export_of_what_it_shows(client, editor, malaysia, acdn):
+    client.force_login(editor)
+    response = client.get(reverse(LIST_URL), {"status__exact": "planned"})
+    links = dict(response.context["export_links"])
+    assert set(links) == {"CSV", "XLSX"}
+    assert links["XLSX"] == f"{reverse(EXPORT_URL)}?format=xlsx&status__exact=planned"
+    assert links["CSV"] in response.content.decode().replace("&amp;", "&")
+
+
+def test_an_export_in_another_format_or_with_a_bad_filter_is_refused_plainly(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse(EXPORT_URL), {"format": "pdf"}, follow=True)
+    assert "Export as CSV or XLSX." in response.content.decode()
+    response = client.get(reverse(EXPORT_URL), {"no_such_field": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")

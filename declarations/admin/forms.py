@@ -206,8 +206,8 @@ def evidence_links(formset):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text=(
-            "A .csv or .xlsx file with the columns of the status export, at most "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+            "A .csv or .xlsx file with the columns that Export writes on the status list, "
+            f"at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
     )
     state = state_field()
