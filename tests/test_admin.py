@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +21,7 @@ from declarations.models import (
     Status,
     Theme,
     record_status,
+    reporting_scope,
     review_status,
     save_versioned,
 )
@@ -1214,3 +1216,16 @@ class TestCountingALongStatusList:
         # A filtered list is still counted exactly.
         filtered = client.get(self.URL + "?review_state__exact=published")
         assert filtered.context["cl"].result_count == 6
+
+
+def test_the_reporting_rule_names_every_party_a_user_reports_for(
+    django_user_model, editor, malaysia, philippines
+):
+    both = django_user_model.objects.create_user("two", password="a-long-test-password")
+    both.groups.set(Group.objects.filter(name="Country editors"))
+    malaysia.editors.add(both)
+    philippines.editors.add(both)
+    nobody = django_user_model.objects.create_user("none", password="a-long-test-password")
+    assert reporting_scope(both) == "You report for Malaysia and Philippines only."
+    assert reporting_scope(nobody) == "You report for no party."
+    assert reporting_scope(editor) == "You report for every party and for the region as a whole."
