@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +21,7 @@ from declarations.models import (
     Status,
     Theme,
     record_status,
+    reporting_scope,
     review_status,
     save_versioned,
 )
@@ -386,6 +388,10 @@ def record_data(party, **fields):
     }
 
 
+# A refused party names the rule, not "Select a valid choice".
+SCOPE_RULE = "You report for Malaysia only."
+
+
 class TestTheMalaysiaEditorCannotReportForThePhilippines:
     def test_not_by_the_status_form(self, client, malaysia_editor, acdn, philippines):
         client.force_login(malaysia_editor)
@@ -402,7 +408,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             },
         )
         assert response.status_code == 200
-        assert "party" in response.context["adminform"].form.errors
+        assert response.context["adminform"].form.errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_by_the_instrument_page(self, client, malaysia_editor, acdn, philippines):
@@ -412,7 +418,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             record_data(philippines),
         )
         assert response.status_code == 200
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_by_the_bulk_action(self, client, malaysia_editor, acdn, philippines):
@@ -423,7 +429,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             | record_data(philippines),
         )
         assert response.status_code == 200
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_not_for_the_region_either(self, client, malaysia_editor, acdn):
@@ -432,7 +438,7 @@ class TestTheMalaysiaEditorCannotReportForThePhilippines:
             reverse("admin:declarations_instrument_record_status", args=[acdn.pk]),
             record_data(None),
         )
-        assert "party" in response.context["form"].errors
+        assert response.context["form"].errors["party"] == [SCOPE_RULE]
         assert not ImplementationStatus.objects.exists()
 
     def test_nor_read_their_drafts_history(self, client, malaysia_editor, entries):
@@ -1210,3 +1216,16 @@ class TestCountingALongStatusList:
         # A filtered list is still counted exactly.
         filtered = client.get(self.URL + "?review_state__exact=published")
         assert filtered.context["cl"].result_count == 6
+
+
+def test_the_reporting_rule_names_every_party_a_user_reports_for(
+    django_user_model, editor, malaysia, philippines
+):
+    both = django_user_model.objects.create_user("two", password="a-long-test-password")
+    both.groups.set(Group.objects.filter(name="Country editors"))
+    malaysia.editors.add(both)
+    philippines.editors.add(both)
+    nobody = django_user_model.objects.create_user("none", password="a-long-test-password")
+    assert reporting_scope(both) == "You report for Malaysia and Philippines only."
+    assert reporting_scope(nobody) == "You report for no party."
+    assert reporting_scope(editor) == "You report for every party and for the region as a whole."

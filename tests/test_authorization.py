@@ -234,6 +234,7 @@ EXPECTED = {
         "GET": "302 302 200 200 200 403 200",
         "POST": "302 302 200 200 200 403 200",
     },
+    "admin:declarations_implementationstatus_export": {"GET": "302 302 200 200 200 200 200"},
     "admin:declarations_implementationstatus_simple_history": {
         "GET": "302 302 403 200 200 403 200",
     },

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import logging
 import zipfile
 
 import openpyxl
@@ -10,17 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.intake import status_import
+from declarations.intake.spreadsheets import restore
 from declarations.intake.status_import import (
     COLUMNS,
     ImportFailed,
     ImportProblem,
     apply,
     read_table,
-    restore,
     validate,
 )
-from declarations.models import ImplementationStatus, ReviewState, Status
-from declarations.reports.exports import escape_formula
+from declarations.models import ImplementationStatus, ReviewState, Status, record_status
+from declarations.tabular import escape_formula
 from tests.factories import make_instrument
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,10 @@ def test_a_confirmation_is_checked_again_against_the_database(
     response = client.post(reverse(IMPORT_URL), {"token": token})
 
     assert response.status_code == 200
-    assert "Row 2, column party: you may not record status for Malaysia." in messages_of(response)
+    assert messages_of(response) == [
+        f"Row {n}, column party: you may not record status for Malaysia. You report for no party."
+        for n in (2, 3)
+    ]
     assert not ImplementationStatus.objects.exists()
 
 
@@ -210,8 +214,10 @@ def test_a_party_outside_the_users_scope_is_named(client, malaysia_editor, acdn)
     client.force_login(malaysia_editor)
     response = upload(client, csv_file([row(party="MYS"), row(party="PHL"), row(party="")]))
     assert messages_of(response) == [
-        "Row 3, column party: you may not record status for Philippines.",
-        "Row 4, column party: you may not record status for the region as a whole.",
+        "Row 3, column party: you may not record status for Philippines. "
+        "You report for Malaysia only.",
+        "Row 4, column party: you may not record status for the region as a whole. "
+        "You report for Malaysia only.",
     ]
     assert not ImplementationStatus.objects.exists()
 
@@ -307,14 +313,14 @@ def test_formula_cells_are_kept_as_text_never_computed(editor, acdn):
         + ", ".join(Status.values)
         + "."
     ]
-    assert preview.rows[0].note == '=HYPERLINK("https://evil.example","click")'
+    assert preview.rows[0].entry.note == '=HYPERLINK("https://evil.example","click")'
 
 
 def test_an_escaped_export_cell_imports_back_unchanged(editor, acdn):
     for text in ["=SUM(A1:A9)", "+44 20", "-5 days", "@here", "plain", "'quoted"]:
         assert restore(escape_formula(text)) == text
     table = read_table(csv_file([row(note=escape_formula("=1+1"))]))
-    assert validate(table, user=editor).rows[0].note == "=1+1"
+    assert validate(table, user=editor).rows[0].entry.note == "=1+1"
 
 
 # All or nothing --------------------------------------------------------------------------------
@@ -328,7 +334,8 @@ def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia)
     with pytest.raises(ImportFailed) as failure:
         apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED)
     assert [str(error) for error in failure.value.errors] == [
-        "Row 3, column party: you may not record status for Philippines."
+        "Row 3, column party: you may not record status for Philippines. "
+        "You report for Malaysia only."
     ]
     assert ImplementationStatus.objects.count() == 2  # only the first import's rows
 
@@ -336,3 +343,138 @@ def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia)
 def test_the_export_columns_are_one_constant(acdn):
     assert COLUMNS[:6] == ("instrument", "instrument_name", "party", "status", "progress", "as_of")
     assert set(status_import.REQUIRED_COLUMNS) <= set(COLUMNS)
+
+
+# The rules are record_status's ---------------------------------------------------------------
+
+
+def test_the_preview_runs_each_row_through_record_status_and_keeps_nothing(
+    editor, malaysia_editor, acdn, caplog
+):
+    table = read_table(csv_file([row(), row(party="")]))
+    with caplog.at_level(logging.INFO, logger="tracker.audit"):
+        preview = validate(table, user=editor, state=ReviewState.PUBLISHED)
+    assert preview.ok and [r.entry.party_label for r in preview.rows] == ["Malaysia", "Region"]
+    assert not ImplementationStatus.objects.exists()
+    assert not caplog.records  # no publication is logged for entries that were never kept
+
+    # Publishing is record_status's to refuse, row by row, before anything is written.
+    preview = validate(table, user=malaysia_editor, state=ReviewState.PUBLISHED)
+    assert [str(error) for error in preview.errors] == [
+        "Row 2: mas may not publish status entries.",
+        "Row 3, column party: you may not record status for the region as a whole. "
+        "You report for Malaysia only.",
+    ]
+
+
+def test_an_applied_publication_is_logged_once_per_entry(editor, acdn, caplog):
+    table = read_table(csv_file([row(), row(party="")]))
+    with caplog.at_level(logging.INFO, logger="tracker.audit"):
+        entries = apply(table, user=editor, state=ReviewState.PUBLISHED)
+    published = [
+        r.getMessage() for r in caplog.records if "event=status_published" in r.getMessage()
+    ]
+    assert len(published) == 2 == len(entries)
+    assert {entry.review_state for entry in entries} == {ReviewState.PUBLISHED}
+
+
+# The export: the import's columns, so a file goes out and comes back -----------------------
+
+EXPORT_URL = "admin:declarations_implementationstatus_export"
+LIST_URL = "admin:declarations_implementationstatus_changelist"
+
+
+def export(client, fmt, **filters):
+    response = client.get(reverse(EXPORT_URL), {**filters, "format": fmt})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    return body, read_table(SimpleUploadedFile(f"export.{fmt}", body))
+
+
+def snapshot(entries=None):
+    """The entries as the export and the import carry them."""
+    entries = ImplementationStatus.objects.all() if entries is None else entries
+    return sorted(
+        (
+            e.instrument.slug,
+            e.party.code if e.party else "",
+            e.status,
+            e.progress,
+            e.as_of,
+            e.note,
+            [(link.title, link.url) for link in e.evidence.order_by("pk")],
+        )
+        for e in entries.select_related("instrument", "party")
+    )
+
+
+@pytest.fixture
+def recorded(editor, malaysia, philippines, acdn, adsarx):
+    def entry(instrument, party, status, progress, as_of, note="", evidence=()):
+        links = [{"title": t, "url": u, "kind": "other"} for t, u in evidence]
+        return record_status(
+            instrument=instrument, party=party, status=status, progress=progress,
+            as_of=as_of, note=note, evidence=links, by=editor, state=ReviewState.PUBLISHED,
+        )  # fmt: skip
+
+    links = [("Minutes", "https://example.org/minutes"), ("Press", "https://example.org/p")]
+    day = datetime.date(2026, 3, 1)
+    return [
+        entry(acdn, malaysia, Status.IN_PROGRESS, 40, day, "=1+1 said the minutes", links),
+        entry(acdn, None, Status.PLANNED, None, day, "-5 days late\nsecond line, with a comma"),
+        entry(adsarx, malaysia, Status.DELAYED, 20, day, "Waiting"),
+        entry(adsarx, philippines, Status.COMPLETED, 100, day, "Done"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_exported_filtered_list_imports_back_into_an_empty_database_as_the_same_entries(
+    client, editor, acdn, recorded, fmt
+):
+    client.force_login(editor)
+    body, table = export(client, fmt, q="ACDN")
+    assert table[0] == list(COLUMNS)
+    assert len(table) == 3  # the header and the ACDN's two entries, not the others
+    if fmt == "csv":
+        assert b"'=1+1 said the minutes" in body  # a spreadsheet shows it as text
+    expected = snapshot(ImplementationStatus.objects.filter(instrument=acdn))
+    assert len(expected) == 2 and any(entry[-1] for entry in expected)  # evidence too
+    ImplementationStatus.objects.all().delete()
+
+    preview = upload(client, SimpleUploadedFile(f"export.{fmt}", body), state="published")
+    assert preview.context["row_count"] == 2, messages_of(preview)
+    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+
+    assert snapshot() == expected
+
+
+def test_a_country_editor_exports_only_what_they_may_see(
+    client, malaysia_editor, philippines_editor, acdn, malaysia, philippines
+):
+    day = datetime.date(2026, 3, 1)
+    for editor, party in [(malaysia_editor, malaysia), (philippines_editor, philippines)]:
+        record_status(
+            instrument=acdn, party=party, status=Status.PLANNED, as_of=day,
+            note=f"draft of {party.code}", by=editor, state=ReviewState.SUBMITTED,
+        )  # fmt: skip
+    client.force_login(malaysia_editor)
+    _, table = export(client, "csv")
+    notes = [cells[COLUMNS.index("note")] for cells in table[1:]]
+    assert notes == ["draft of MYS"]
+
+
+def test_the_status_list_links_the_export_of_what_it_shows(client, editor, malaysia, acdn):
+    client.force_login(editor)
+    response = client.get(reverse(LIST_URL), {"status__exact": "planned"})
+    links = dict(response.context["export_links"])
+    assert set(links) == {"CSV", "XLSX"}
+    assert links["XLSX"] == f"{reverse(EXPORT_URL)}?format=xlsx&status__exact=planned"
+    assert links["CSV"] in response.content.decode().replace("&amp;", "&")
+
+
+def test_an_export_in_another_format_or_with_a_bad_filter_is_refused_plainly(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse(EXPORT_URL), {"format": "pdf"}, follow=True)
+    assert "Export as CSV or XLSX." in response.content.decode()
+    response = client.get(reverse(EXPORT_URL), {"no_such_field": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")

@@ -1,14 +1,16 @@
 """Admin forms: versioned edits, status entries, "Record progress", the import, reviews.
 
-Every form that offers a party offers only `reportable_parties(user)`, and every form that
-records an entry hands it to `record_status`, so the scope and review rules are the ones
-of the model layer whatever the page.
+Every form that offers a party limits it with `limit_party_choices` (the parties of
+`reportable_parties(user)`), and every form that records an entry hands it to
+`record_status`, so the scope and review rules are the ones of the model layer whatever
+the page.
 """
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from ..intake.importing import ImportRejected, decode_text, plan_import
 from ..intake.status_import import MAX_FILE_BYTES
@@ -24,6 +26,7 @@ from ..models import (
     is_current_version,
     new_entry_choices,
     reportable_parties,
+    reporting_scope,
     save_versioned,
 )
 
@@ -42,6 +45,18 @@ def offer_states(form, user, *, initial=None):
     if initial is None:
         initial = ReviewState.PUBLISHED if can_review(user) else ReviewState.SUBMITTED
     field.initial = initial
+
+
+def limit_party_choices(field, user):
+    """Offer on a party field only the parties `user` may report for; the region as a whole
+    (the empty choice) only to reviewers. Another party, or the region, is refused with the
+    rule ("You report for Malaysia only.") rather than "Select a valid choice"."""
+    reviewer = can_review(user)
+    field.queryset = reportable_parties(user)
+    field.required = not reviewer
+    field.empty_label = "The region as a whole" if reviewer else None
+    rule = lazy(reporting_scope, str)(user)  # its query runs only if a choice is refused
+    field.error_messages = {**field.error_messages, "invalid_choice": rule, "required": rule}
 
 
 def clean_as_of_date(as_of):
@@ -100,6 +115,12 @@ class StatusEntryFormMixin:
 
     user = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A final entry's page shows the party read-only, without a field.
+        if self.user is not None and "party" in self.fields:
+            limit_party_choices(self.fields["party"], self.user)
+
     def clean_as_of(self):
         return clean_as_of_date(self.cleaned_data["as_of"])
 
@@ -124,20 +145,7 @@ class StatusEntryChangeForm(StatusEntryFormMixin, VersionedModelForm):
         fields = ["instrument", "party", "status", "progress", "as_of", "note"]
 
 
-class PartyChoiceMixin:
-    def limit_parties(self, user):
-        field = self.fields["party"]
-        field.queryset = reportable_parties(user)
-        if can_review(user):
-            field.required = False
-            field.empty_label = "The region as a whole"
-        else:
-            # Country editors report for their own parties, never for the region.
-            field.required = True
-            field.empty_label = None
-
-
-class RecordProgressForm(PartyChoiceMixin, forms.Form):
+class RecordProgressForm(forms.Form):
     """One status for one or many instruments: the instrument page and the bulk action."""
 
     party = forms.ModelChoiceField(queryset=None, help_text="Whose progress this records.")
@@ -157,7 +165,7 @@ class RecordProgressForm(PartyChoiceMixin, forms.Form):
         # Its own ids: on the instrument page it sits next to the instrument's form.
         kwargs.setdefault("auto_id", "record_%s")
         super().__init__(*args, **kwargs)
-        self.limit_parties(user)
+        limit_party_choices(self.fields["party"], user)
         self.fields["as_of"].initial = timezone.localdate()
         offer_states(self, user)
 
@@ -198,8 +206,8 @@ def evidence_links(formset):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text=(
-            "A .csv or .xlsx file with the columns of the status export, at most "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+            "A .csv or .xlsx file with the columns that Export writes on the status list, "
+            f"at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
     )
     state = state_field()

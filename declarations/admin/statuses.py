@@ -1,19 +1,13 @@
-"""Status entries: recording, review, bulk import."""
-
-import secrets
+"""Status entries: recording and review; their import and export are in status_files."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.text import Truncator
 
-from ..intake import status_import
 from ..models import (
-    NEW_ENTRY_STATES,
     EditConflict,
     Evidence,
     ImplementationStatus,
@@ -22,19 +16,17 @@ from ..models import (
     can_review,
     conflict_message,
     record_status,
-    reportable_parties,
     review_status,
     submit_status,
 )
 from .base import ADMIN_CSS, BOTH_PLACES, FINAL_STATES, VersionedAdmin, progress_bar, status_badge
 from .forms import (
-    ImportConfirmForm,
-    ImportUploadForm,
     ReviewForm,
     StatusEntryAddForm,
     StatusEntryChangeForm,
 )
 from .list_filters import EstimatedCountPaginator
+from .status_files import StatusFilesAdmin
 
 
 class EvidenceInline(admin.TabularInline):
@@ -43,7 +35,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ImplementationStatus)
-class ImplementationStatusAdmin(VersionedAdmin):
+class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
     list_display = [
         "instrument_short",
         "party_name",
@@ -95,15 +87,6 @@ class ImplementationStatusAdmin(VersionedAdmin):
             ("Review", {"fields": self.REVIEW_FIELDS}),
         ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "party":
-            reviewer = can_review(request.user)
-            kwargs["queryset"] = reportable_parties(request.user)
-            # Country editors report for their own parties, never for the region.
-            kwargs["required"] = not reviewer
-            kwargs["empty_label"] = "The region as a whole" if reviewer else None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     # Who may do what -------------------------------------------------------------------
 
     def has_view_permission(self, request, obj=None):
@@ -134,9 +117,6 @@ class ImplementationStatusAdmin(VersionedAdmin):
         return can_review(request.user)
 
     def has_submit_permission(self, request):
-        return self.has_add_permission(request)
-
-    def has_import_permission(self, request):
         return self.has_add_permission(request)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
@@ -289,108 +269,3 @@ class ImplementationStatusAdmin(VersionedAdmin):
             self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} done.")
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
-
-    # Import from CSV or XLSX -----------------------------------------------------------
-
-    IMPORT_SESSION_KEY = "declarations.status_import"
-
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="declarations_implementationstatus_import",
-            ),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "has_import_permission": self.has_import_permission(request),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def import_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import status entries",
-            "opts": self.opts,
-            "media": self.media,
-            "columns": status_import.COLUMNS,
-            "required_columns": status_import.REQUIRED_COLUMNS,
-            "max_rows": status_import.MAX_ROWS,
-        }
-        if request.method == "POST" and "token" in request.POST:
-            response = self.confirm_import(request, context)
-            if response is not None:
-                return response
-            upload = ImportUploadForm(user=request.user)
-        else:
-            data = request.POST if request.method == "POST" else None
-            upload = ImportUploadForm(data, request.FILES or None, user=request.user)
-            if data is not None and upload.is_valid():
-                self.preview_import(request, upload, context)
-        context["upload_form"] = upload
-        return TemplateResponse(
-            request, "admin/declarations/implementationstatus/import.html", context
-        )
-
-    def preview_import(self, request, upload, context):
-        state = upload.cleaned_data["state"]
-        try:
-            table = status_import.read_table(upload.cleaned_data["file"])
-            preview = status_import.validate(table, user=request.user, state=state)
-        except status_import.ImportProblem as problem:
-            context["problem"] = str(problem)
-            return
-        if not preview.ok:
-            context["errors"] = preview.errors
-            return
-        token = secrets.token_urlsafe(16)
-        # The checked cells wait in the session; confirming validates them again.
-        request.session[self.IMPORT_SESSION_KEY] = {
-            "token": token,
-            "user": request.user.pk,
-            "state": state,
-            "table": table,
-        }
-        context["preview"] = preview.rows[:100]
-        context["row_count"] = len(preview.rows)
-        context["state_label"] = NEW_ENTRY_STATES[state]
-        context["confirm_form"] = ImportConfirmForm(initial={"token": token})
-
-    def confirm_import(self, request, context):
-        form = ImportConfirmForm(request.POST)
-        pending = request.session.get(self.IMPORT_SESSION_KEY)
-        if (
-            not form.is_valid()
-            or not pending
-            or pending["user"] != request.user.pk
-            or not secrets.compare_digest(pending["token"], form.cleaned_data["token"])
-        ):
-            self.message_user(
-                request, "That preview has expired; upload the file again.", messages.ERROR
-            )
-            return HttpResponseRedirect(request.path)
-        try:
-            entries = status_import.apply(
-                pending["table"], user=request.user, state=pending["state"]
-            )
-        except status_import.ImportProblem as problem:
-            context["problem"] = str(problem)
-            return None
-        except status_import.ImportFailed as failure:
-            context["errors"] = failure.errors
-            return None
-        finally:
-            request.session.pop(self.IMPORT_SESSION_KEY, None)
-        count = len(entries)
-        self.message_user(
-            request,
-            f"Imported {count} status entr{'y' if count == 1 else 'ies'}.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:declarations_implementationstatus_changelist"))

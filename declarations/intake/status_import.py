@@ -1,24 +1,29 @@
-"""Bulk status import from CSV or XLSX: read -> validate -> preview -> apply.
+"""Bulk status import from CSV or XLSX: read -> validate (the preview) -> apply.
 
-The columns are those of the status export (`COLUMNS`), so an exported file can be edited
-and imported back. Nothing is written until the whole file validates, and then every row
-goes through `record_status` inside one transaction: all rows are recorded or none is.
+The columns (`COLUMNS`) are those the status list's Export writes (`export_row`), so an
+exported file can be edited and imported back. Row numbers in messages are the ones a
+spreadsheet shows: the header is row 1, the first data row is row 2.
 
-Row numbers in messages are the ones a spreadsheet shows: the header is row 1, the first
-data row is row 2.
+Each row is read by a form (`StatusRowForm`): text to an instrument, a party, a status, a
+number, a date and evidence links, each refusal named by column. Whether the user may
+record that row, and in which state, is `record_status`'s to say, and it says so on the
+preview already: `validate` runs every row through it inside a transaction that is always
+rolled back, so the preview finds every problem, the database's included, and writes
+nothing. A dry run must not log a publication that never happens (record_status writes
+an audit line when it publishes), so a reviewer's "publish now" is checked as a
+submission, which record_status validates the same way; anyone else's is checked as
+asked and refused. `apply` checks again (the database may have changed since the
+preview), then records every row in one transaction: all rows or none.
 
-Cell text is data, never a formula: a cell reading "=SUM(A1:A9)" is kept as that text (and
-then fails validation, or lands in the note as typed). XLSX files are opened with openpyxl
-in read-only mode after checking their size and the declared uncompressed size of every
-member of the archive, so a zip bomb is refused before anything is inflated.
+Files are read by `spreadsheets.read_table`: cell text is data, never a formula (a cell
+reading "=SUM(A1:A9)" is kept as that text, and then fails validation or lands in the note
+as typed), and a zip bomb is refused before anything is inflated.
 """
 
-import csv
 import datetime
-import io
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -29,12 +34,13 @@ from ..models import (
     Party,
     ReviewState,
     Status,
+    can_report_for,
     can_review,
-    check_as_of,
     record_status,
-    reportable_parties,
+    reporting_scope,
 )
-from ..tabular import FORMULA_PREFIXES
+from .spreadsheets import ImportProblem
+from .spreadsheets import read_table as read_spreadsheet
 
 # The status export writes these columns in this order; the import reads them by name.
 COLUMNS = (
@@ -52,33 +58,36 @@ REQUIRED_COLUMNS = ("instrument", "party", "status", "as_of")
 EVIDENCE_TITLE_SEPARATOR = " | "
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# Declared uncompressed size of an XLSX archive; a 5,000-row status sheet is about 3 MB.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ARCHIVE_MEMBERS = 200
-# Every row goes through record_status (about 25 statements with its validation), inside
-# one web request: 1,000 rows take about 10-15 seconds.
+# Every row goes through record_status (about 25 statements) twice when a file is
+# confirmed, once rolled back and once for real, inside one web request: 1,000 rows take
+# a few seconds on SQLite.
 MAX_ROWS = 1000
 
 
-def restore(value):
-    """The inverse of the export's `escape_formula`, so an exported file imports back
-    unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
-def format_evidence(links):
-    """The `evidence_url` and `evidence_title` cells for an entry's evidence links."""
-    links = list(links)
+def format_evidence(items):
+    """The `evidence_url` and `evidence_title` cells for evidence dicts (title, url)."""
+    items = list(items)
     return (
-        "\n".join(link.url for link in links),
-        EVIDENCE_TITLE_SEPARATOR.join(link.title for link in links),
+        "\n".join(item["url"] for item in items),
+        EVIDENCE_TITLE_SEPARATOR.join(item["title"] for item in items),
     )
 
 
-class ImportProblem(Exception):
-    """The file as a whole cannot be read: wrong type, too big, bad header."""
+def export_row(entry):
+    """An entry's cells in `COLUMNS` order, as the import reads them back. The entry
+    should be read with `with_evidence()` and its instrument and party."""
+    urls, titles = format_evidence(entry.evidence_items)
+    return [
+        entry.instrument.slug,
+        entry.instrument.name,
+        entry.party.code if entry.party_id else "",
+        entry.status,
+        entry.progress,
+        entry.as_of,
+        entry.note,
+        urls,
+        titles,
+    ]
 
 
 @dataclass(frozen=True)
@@ -88,19 +97,30 @@ class RowError:
     message: str
 
     def __str__(self):
+        if self.column == "-":
+            return f"Row {self.row}: {self.message}"
         return f"Row {self.row}, column {self.column}: {self.message}"
+
+
+# The columns that are `record_status` arguments of the same name.
+ENTRY_COLUMNS = ("instrument", "party", "status", "progress", "as_of", "note")
 
 
 @dataclass
 class ImportRow:
+    """One checked row: `record_status`'s arguments, and the entry it built from them on
+    the rolled-back run (unsaved now), which the preview shows."""
+
     row: int
-    instrument: Instrument
-    party: Party | None
-    status: str
-    progress: int | None
-    as_of: datetime.date
-    note: str
-    evidence: list = field(default_factory=list)
+    fields: dict
+    entry: object = None
+
+    @property
+    def evidence(self):
+        return self.fields["evidence"]
+
+    def record(self, *, user, state):
+        return record_status(**self.fields, by=user, state=state)
 
 
 @dataclass
@@ -113,101 +133,12 @@ class Preview:
         return not self.errors
 
 
-# Reading ------------------------------------------------------------------------------
-
-
 def read_table(upload):
-    """The file's cells as lists of strings, header first. `upload` is a Django
-    UploadedFile (or anything with .name, .size and .read())."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise ImportProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    name = (getattr(upload, "name", "") or "").lower()
-    if name.endswith(".xlsx"):
-        table = read_xlsx(data)
-    elif name.endswith(".csv"):
-        table = read_csv(data)
-    else:
-        raise ImportProblem("Upload a .csv or .xlsx file.")
-    if not table:
-        raise ImportProblem("The file is empty.")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportProblem(f"The file has {len(table) - 1} rows; the limit is {MAX_ROWS}.")
-    return table
+    """The uploaded file's cells as lists of strings, header first, within the limits."""
+    return read_spreadsheet(upload, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS)
 
 
-def read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportProblem(
-            f"The CSV file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8."
-        ) from None
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise ImportProblem(f"The CSV file cannot be read: {error}.") from None
-    return [[restore(cell.strip()) for cell in row] for row in rows]
-
-
-def check_archive(data):
-    """Refuse an XLSX archive whose members would inflate beyond the limit. The sizes are
-    the declared ones, which zipfile also enforces while inflating, so they cannot lie."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportProblem("The file is not a valid .xlsx workbook.") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ARCHIVE_MEMBERS:
-            raise ImportProblem("The workbook has too many parts to be a status sheet.")
-        if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-            raise ImportProblem(
-                "The workbook would expand to more than "
-                f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB; it was not opened."
-            )
-
-
-def xlsx_cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return restore(str(value).strip())
-
-
-def read_xlsx(data):
-    import openpyxl  # imported here: only XLSX uploads need it
-
-    check_archive(data)
-    try:
-        # data_only=False: a formula comes back as its text ("=1+1") and is never computed.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise ImportProblem(f"The workbook cannot be read ({type(error).__name__}).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        table = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(table) > MAX_ROWS + 1:
-                break  # read_table reports the row limit
-            table.append([xlsx_cell_text(value) for value in values])
-    finally:
-        workbook.close()
-    # Read-only sheets pad rows to the widest one; trailing blank rows are formatting.
-    while table and not any(table[-1]):
-        table.pop()
-    return table
-
-
-# Validating ---------------------------------------------------------------------------
+# Checking the header ------------------------------------------------------------------
 
 
 def read_header(header):
@@ -233,12 +164,106 @@ def read_header(header):
     return names
 
 
-def validate(table, *, user, state=ReviewState.DRAFT):
-    """Check every row against the database and `user`'s scope; returns a Preview.
+# One row --------------------------------------------------------------------------------
 
-    Raises ImportProblem when the header is wrong. Looks instruments and parties up in two
-    queries, whatever the number of rows.
-    """
+url_is_valid = URLValidator(schemes=["http", "https"])
+
+
+class StatusRowForm(forms.Form):
+    """One data row, cells as text. `instruments` (slug -> Instrument) and `parties`
+    (upper-case code -> Party) are looked up once per file, not once per row. Which party
+    the user may report for is not checked here: `record_status` decides."""
+
+    instrument = forms.CharField(required=False)
+    party = forms.CharField(required=False)
+    status = forms.CharField(required=False)
+    progress = forms.CharField(required=False)
+    as_of = forms.CharField(required=False)
+    note = forms.CharField(required=False)
+    evidence_url = forms.CharField(required=False)
+    evidence_title = forms.CharField(required=False)
+
+    def __init__(self, data, *, instruments, parties):
+        super().__init__(data)
+        self.instruments, self.parties = instruments, parties
+
+    def clean_instrument(self):
+        slug = self.cleaned_data["instrument"]
+        if not slug:
+            raise ValidationError("empty; give the instrument's slug.")
+        if slug not in self.instruments:
+            raise ValidationError(f"no instrument has the slug “{slug}”.")
+        return self.instruments[slug]
+
+    def clean_party(self):
+        code = self.cleaned_data["party"]
+        if not code:
+            return None  # the region as a whole
+        if code.upper() not in self.parties:
+            raise ValidationError(f"no party has the code “{code}”.")
+        return self.parties[code.upper()]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status.lower() not in Status.values:
+            raise ValidationError(
+                f"“{status}” is not a status; use one of {', '.join(Status.values)}."
+            )
+        return status.lower()
+
+    def clean_progress(self):
+        text = self.cleaned_data["progress"]
+        if not text:
+            return None
+        try:
+            progress = int(text)
+        except ValueError:
+            raise ValidationError(f"“{text}” is not a whole number.") from None
+        if not 0 <= progress <= 100:
+            raise ValidationError(f"{progress} is not between 0 and 100.")
+        return progress
+
+    def clean_as_of(self):
+        text = self.cleaned_data["as_of"]
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(f"“{text}” is not a date written YYYY-MM-DD.") from None
+
+    def clean_evidence_url(self):
+        urls = self.cleaned_data["evidence_url"].split()
+        problems = []
+        for url in urls:
+            try:
+                url_is_valid(url)
+            except ValidationError:
+                problems.append(f"“{url[:80]}” is not a web address (http or https).")
+                continue
+            if len(url) > 500:
+                problems.append("a web address is longer than 500 characters.")
+        if problems:
+            raise ValidationError(problems)
+        return urls
+
+    def evidence(self):
+        """The links as `record_status` takes them; a missing title is the address."""
+        titles = [t.strip() for t in self.cleaned_data["evidence_title"].split("|")]
+        titles += [""] * len(self.cleaned_data["evidence_url"])
+        return [
+            {"title": (title or url)[:200], "url": url, "kind": EvidenceKind.OTHER}
+            for url, title in zip(self.cleaned_data["evidence_url"], titles, strict=False)
+        ]
+
+    def import_row(self, number):
+        fields = {name: self.cleaned_data[name] for name in ENTRY_COLUMNS}
+        return ImportRow(row=number, fields={**fields, "evidence": self.evidence()})
+
+
+# Checking and applying --------------------------------------------------------------
+
+
+def read_rows(table):
+    """The checked header, and each non-blank row as (row number, {column: text})."""
     names = read_header(table[0])
     records = []
     for number, cells in enumerate(table[1:], start=2):
@@ -248,101 +273,78 @@ def validate(table, *, user, state=ReviewState.DRAFT):
         records.append((number, dict(zip(names, padded, strict=False))))
     if not records:
         raise ImportProblem("The file has a header but no rows.")
+    return records
 
-    slugs = {record["instrument"] for _, record in records}
-    instruments = Instrument.objects.in_bulk(slugs, field_name="slug")
+
+# Model fields (and evidence fields) named by record_status's errors, as file columns.
+FIELD_COLUMNS = {"url": "evidence_url", "title": "evidence_title", "kind": "evidence_url"}
+
+
+class Refusals:
+    """record_status's refusals of one file's rows, as RowErrors under their column."""
+
+    def __init__(self, user):
+        self.user = user
+        self._rule = None
+
+    def rule(self):
+        if self._rule is None:  # one query, asked for only once something is refused
+            self._rule = reporting_scope(self.user)
+        return self._rule
+
+    def of(self, row, error):
+        if isinstance(error, PermissionDenied):
+            # Explain where, not decide: record_status has refused already.
+            party = row.fields["party"]
+            if not can_report_for(self.user, party):
+                who = party.name if party else "the region as a whole"
+                message = f"you may not record status for {who}. {self.rule()}"
+                return [RowError(row.row, "party", message)]
+            return [RowError(row.row, "-", str(error))]
+        if not hasattr(error, "error_dict"):
+            return [RowError(row.row, "-", message) for message in error.messages]
+        return [
+            RowError(row.row, FIELD_COLUMNS.get(name, name if name in COLUMNS else "-"), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+
+
+def validate(table, *, user, state=ReviewState.DRAFT):
+    """Every row through its form and then `record_status`, rolled back; a Preview of the
+    rows and of every problem found, by row and column. Writes nothing.
+
+    Raises ImportProblem when the header is wrong. Looks instruments and parties up in two
+    queries, whatever the number of rows.
+    """
+    records = read_rows(table)
+    instruments = Instrument.objects.in_bulk(
+        {record.get("instrument", "") for _, record in records}, field_name="slug"
+    )
     parties = {party.code.upper(): party for party in Party.objects.all()}
-    allowed = set(reportable_parties(user).values_list("pk", flat=True))
-    reviewer = can_review(user)
-    statuses = set(Status.values)
-    url_is_valid = URLValidator(schemes=["http", "https"])
-
+    if ReviewState(state) == ReviewState.PUBLISHED and can_review(user):
+        state = ReviewState.SUBMITTED  # see the module's docstring: no false audit line
+    refusals = Refusals(user)
     rows, errors = [], []
-    for number, record in records:
-        row_errors = []
-
-        def problem(column, message, number=number, row_errors=row_errors):
-            row_errors.append(RowError(number, column, message))
-
-        instrument = instruments.get(record["instrument"])
-        if not record["instrument"]:
-            problem("instrument", "empty; give the instrument's slug.")
-        elif instrument is None:
-            problem("instrument", f"no instrument has the slug “{record['instrument']}”.")
-
-        code = record["party"].upper()
-        party = parties.get(code) if code else None
-        if code and party is None:
-            problem("party", f"no party has the code “{record['party']}”.")
-        elif party is None and not reviewer:
-            problem("party", "you may not record status for the region as a whole.")
-        elif party is not None and party.pk not in allowed:
-            problem("party", f"you may not record status for {party.name}.")
-
-        status = record["status"].lower()
-        if status not in statuses:
-            problem(
-                "status",
-                f"“{record['status']}” is not a status; use one of {', '.join(Status.values)}.",
-            )
-
-        progress = None
-        if record.get("progress", ""):
+    with transaction.atomic():
+        for number, record in records:
+            form = StatusRowForm(record, instruments=instruments, parties=parties)
+            if not form.is_valid():
+                errors += [
+                    RowError(number, column, message)
+                    for column, messages in form.errors.items()
+                    for message in messages
+                ]
+                continue
+            row = form.import_row(number)
             try:
-                progress = int(record["progress"])
-            except ValueError:
-                problem("progress", f"“{record['progress']}” is not a whole number.")
+                row.entry = row.record(user=user, state=state)
+            except (ValidationError, PermissionDenied) as error:
+                errors += refusals.of(row, error)
             else:
-                if not 0 <= progress <= 100:
-                    problem("progress", f"{progress} is not between 0 and 100.")
-
-        as_of = None
-        try:
-            as_of = datetime.date.fromisoformat(record["as_of"])
-        except ValueError:
-            problem("as_of", f"“{record['as_of']}” is not a date written YYYY-MM-DD.")
-        else:
-            try:
-                check_as_of(as_of)
-            except ValidationError as error:
-                problem("as_of", error.message_dict["as_of"][0])
-
-        evidence = []
-        urls = record.get("evidence_url", "").split()
-        titles = [t.strip() for t in record.get("evidence_title", "").split("|")]
-        for position, url in enumerate(urls):
-            try:
-                url_is_valid(url)
-            except ValidationError:
-                problem("evidence_url", f"“{url[:80]}” is not a web address (http or https).")
-                continue
-            if len(url) > 500:
-                problem("evidence_url", "a web address is longer than 500 characters.")
-                continue
-            title = titles[position] if position < len(titles) and titles[position] else url
-            evidence.append({"title": title[:200], "url": url, "kind": EvidenceKind.OTHER})
-
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        rows.append(
-            ImportRow(
-                row=number,
-                instrument=instrument,
-                party=party,
-                status=status,
-                progress=progress,
-                as_of=as_of,
-                note=record.get("note", ""),
-                evidence=evidence,
-            )
-        )
-    if state == ReviewState.PUBLISHED and not reviewer:
-        errors.insert(0, RowError(1, "-", "you may not publish status entries."))
+                rows.append(row)
+        transaction.set_rollback(True)
     return Preview(rows=rows, errors=errors)
-
-
-# Applying -----------------------------------------------------------------------------
 
 
 class ImportFailed(Exception):
@@ -351,31 +353,19 @@ class ImportFailed(Exception):
         self.errors = errors
 
 
-@transaction.atomic
 def apply(table, *, user, state=ReviewState.DRAFT):
-    """Validate again (the database may have changed since the preview) and record every
-    row through `record_status`. All-or-nothing: any problem raises ImportFailed and the
-    transaction rolls back. Returns the entries created."""
+    """Check again (the database may have changed since the preview), then record every
+    row through `record_status` in one transaction. All-or-nothing: any problem raises
+    ImportFailed and nothing is written. Returns the entries created."""
     preview = validate(table, user=user, state=state)
     if not preview.ok:
         raise ImportFailed(preview.errors)
-    entries = []
-    for row in preview.rows:
-        try:
-            entries.append(
-                record_status(
-                    instrument=row.instrument,
-                    party=row.party,
-                    status=row.status,
-                    progress=row.progress,
-                    as_of=row.as_of,
-                    note=row.note,
-                    evidence=row.evidence,
-                    by=user,
-                    state=state,
-                )
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages = getattr(error, "messages", None) or [str(error)]
-            raise ImportFailed([RowError(row.row, "-", message) for message in messages]) from None
+    refusals = Refusals(user)
+    with transaction.atomic():
+        entries = []
+        for row in preview.rows:
+            try:
+                entries.append(row.record(user=user, state=state))
+            except (ValidationError, PermissionDenied) as error:
+                raise ImportFailed(refusals.of(row, error)) from None
     return entries

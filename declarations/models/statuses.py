@@ -269,6 +269,18 @@ def reportable_parties(user):
     return Party.objects.none()
 
 
+def reporting_scope(user):
+    """The rule a refused party choice names, as forms and the import show it: "You report
+    for Malaysia only." One query, so callers ask for it only when they refuse something."""
+    if can_review(user):
+        return "You report for every party and for the region as a whole."
+    names = list(reportable_parties(user).order_by("name").values_list("name", flat=True))
+    if not names:
+        return "You report for no party."
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"You report for {listed} only."
+
+
 def can_report_for(user, party):
     """Whether `user` may record an entry for `party` (None = the region as a whole)."""
     if party is None:
