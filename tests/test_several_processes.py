@@ -13,7 +13,7 @@ from django.db import connection
 
 from declarations.api.throttling import AnonThrottle, UserThrottle, WriteThrottle
 from tracker.cache import DatabaseCache
-from tracker.settings import cache_from_url
+from tracker.env import cache_from_url
 
 
 def test_sessions_are_rows_in_the_database():

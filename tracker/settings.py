@@ -8,100 +8,21 @@ deployment fails closed.
 
 import datetime
 import os
-from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tracker.env import (
+    PROJECT_DIR,
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+)
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name, default=False):
-    """A boolean variable: anything but a recognised true/false word is an error."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use one of true/false, 1/0, yes/no, on/off."
-    )
-
-
-def env_int(name, default):
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def database_from_url(url):
-    """Turn a DATABASE_URL into a DATABASES entry (sqlite:///path or postgres://...)."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative/path or sqlite:////absolute/path
-        path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
-        name = path if os.path.isabs(path) else str(BASE_DIR / path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
-        }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL scheme {parts.scheme!r} is not supported: use sqlite:/// or postgres://."
-    )
-
-
-def cache_from_url(url):
-    """Turn a CACHE_URL into a CACHES entry: locmem:// (one process), db://table_name (shared
-    through the database; run `manage.py createcachetable` once) or redis://host:port/db."""
-    parts = urlsplit(url)
-    if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if parts.scheme == "db":
-        table = parts.netloc or parts.path.strip("/") or "tracker_cache"
-        return {"BACKEND": "tracker.cache.DatabaseCache", "LOCATION": table}
-    if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "tracker.cache.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(
-        f"CACHE_URL scheme {parts.scheme!r} is not supported: use locmem://, db://table or redis://."
-    )
-
-
-def env_rate(name, default):
-    """A throttle rate such as 600/minute; a typo stops start-up instead of at the first call."""
-    value = os.environ.get(name, "").strip() or default
-    count, _, period = value.partition("/")
-    if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
-        raise ImproperlyConfigured(
-            f"{name}={value!r} is not a rate: use a number, a slash and second, minute, hour "
-            "or day (600/minute)."
-        )
-    return value
-
+BASE_DIR = PROJECT_DIR
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -175,7 +96,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 DATABASES = {
-    "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"),
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "SQLite does not support indexes with non-key columns": status_current_idx carries
