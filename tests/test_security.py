@@ -25,6 +25,7 @@ from declarations.models import (
 )
 from tests.factories import make_instrument
 from tests.urlmap import World, walk
+from tracker.env import cache_from_url
 
 pytestmark = pytest.mark.django_db
 
@@ -387,8 +388,40 @@ def test_a_crafted_username_cannot_forge_keys_or_lines(client, caplog):
 def test_the_health_check_answers_200_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_503_naming_a_database_cache_without_its_table(client, settings):
+    # As after a restore or a new deployment before `createcachetable`.
+    settings.CACHES = {"default": cache_from_url("db://cache_table_never_created")}
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "error"}
+
+
+def test_the_health_check_answers_503_when_redis_does_not_answer(client, settings):
+    # Nothing listens on port 9 (discard) here: the connection is refused at once.
+    settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:9/0")}
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["cache"] == "error"
+
+
+@pytest.mark.django_db
+def test_the_health_check_tries_every_configured_cache(client, settings):
+    settings.CACHES = {
+        "default": cache_from_url("locmem://"),
+        "reports": cache_from_url("db://another_table_never_created"),
+    }
+    body = client.get(reverse("healthz")).json()
+    assert body == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "ok",
+        "cache:reports": "error",
+    }
 
 
 def test_the_health_check_answers_503_when_the_database_does_not(tmp_path):
