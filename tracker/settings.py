@@ -56,7 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first: whitenoise answers static files without calling the
+    # middleware below it, so only what lies above it reaches those answers too.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files from STATIC_ROOT (after collectstatic), by every app-server process.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,8 +68,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.audit.AuditMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
@@ -117,13 +119,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection (admin sign-in and API tokens): after AXES_FAILURE_LIMIT failures
-# the same username from the same address is locked out for AXES_COOLOFF_MINUTES.
-# API token failures count under one pseudo-username, so per address.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Brute-force protection (admin sign-in and API tokens), tracker/lockout.py: failures within
+# AXES_COOLOFF_MINUTES lock out for that long a username from one address after
+# AXES_FAILURE_LIMIT, an address (whatever the usernames) after TRACKER_LOCKOUT_ADDRESS_LIMIT,
+# and a username (from any addresses) after TRACKER_LOCKOUT_USERNAME_LIMIT; 0 turns either
+# of the last two off. API token failures count under one pseudo-username, per address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+TRACKER_LOCKOUT_ADDRESS_LIMIT = env_int("TRACKER_LOCKOUT_ADDRESS_LIMIT", 20, minimum=0)
+TRACKER_LOCKOUT_USERNAME_LIMIT = env_int("TRACKER_LOCKOUT_USERNAME_LIMIT", 10, minimum=0)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_HANDLER = "tracker.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = "tracker.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
+# Failures while locked out are not counted, so a lockout ends after the cool-off however
+# long someone goes on trying: a valid user is never locked out for longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "tracker.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tracker.audit.client_ip"
 # The audit log (declarations.audit) records failures; axes' own per-attempt log rows and
@@ -156,6 +166,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in without a (safe) `next` lands: each user's home, by role.
+LOGIN_REDIRECT_URL = "signed_in"
 
 # Production hardening: on unless DEBUG, each overridable by its own variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -183,8 +195,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies every request passes, each appending to X-Forwarded-For: the caller's
+# address (audit log, lockout, API throttles) is the hop the outermost one appended. 0: the
+# connection's own address, and X-Forwarded-For is ignored.
+TRACKER_TRUSTED_PROXIES = env_int(
+    "TRACKER_TRUSTED_PROXIES", 1 if BEHIND_TLS_PROXY else 0, minimum=0
+)
 
 # Outgoing mail (reminders). SMTP in production; the console in DEBUG unless set.
 EMAIL_BACKEND_PATH = os.environ.get(
@@ -246,6 +265,8 @@ REST_FRAMEWORK = {
         "user": env_rate("TRACKER_API_RATE_USER", "600/minute"),
         "write": env_rate("TRACKER_API_RATE_WRITE", "60/minute"),
     },
+    # Throttles count anonymous callers by the same address as the audit log and lockout.
+    "NUM_PROXIES": TRACKER_TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
