@@ -324,6 +324,8 @@ EXPECTED = {
         "DELETE": "401 405 405 405 405 405 405",
     },
     "healthz": {"GET": "200 200 200 200 200 200 200"},
+    # After signing in: on to each user's home (the sign-in page for anonymous visitors).
+    "signed_in": {"GET": "302 302 302 302 302 302 302"},
 }
 
 # Where a persona may get 200 at all, whatever the table says: a second line of defence

@@ -5,13 +5,15 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.core.management.commands import createcachetable
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from declarations.models import ApiToken, Declaration, ImplementationStatus, Instrument
 from tests.factories import make_status
 from tests.samples import SEED_SLUG, seed_with_sample_statuses
 from tests.urlmap import walk
+from tracker.env import cache_from_url
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,44 @@ def test_a_damaged_backup_leaves_the_database_as_it_was(tmp_path, demo_data):
 def test_a_backup_named_xml_is_refused_with_the_reason(tmp_path):
     with pytest.raises(CommandError, match="strips whitespace"):
         call_command("backup", str(tmp_path / "backup.xml"))
+
+
+def cache_table_exists(name):
+    return name in connection.introspection.table_names()
+
+
+def test_a_restore_creates_the_database_cache_table_so_the_api_answers_at_once(
+    tmp_path, demo_data, settings, api_client_for, consumer, client
+):
+    settings.CACHES = {"default": cache_from_url("db://restored_cache")}
+    file = tmp_path / "backup.json"
+    call_command("backup", str(file))
+    empty_the_database()
+    assert not cache_table_exists("restored_cache")
+
+    call_command("restore", str(file))
+
+    assert cache_table_exists("restored_cache")
+    # Throttled API reads count in that cache: they answer instead of a 500.
+    assert api_client_for(consumer).get(reverse("api:theme-list")).status_code == 200
+    assert client.get(reverse("healthz")).json()["cache"] == "ok"
+    # Run again over the same database, the table is kept, not created twice.
+    call_command("restore", str(file), "--replace")
+    assert cache_table_exists("restored_cache")
+
+
+def test_a_restore_that_cannot_create_the_cache_table_says_so_and_loads_nothing(
+    tmp_path, demo_data, settings, monkeypatch
+):
+    settings.CACHES = {"default": cache_from_url("db://restored_cache")}
+    file = tmp_path / "backup.json"
+    call_command("backup", str(file))
+    empty_the_database()
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("permission denied for schema public")
+
+    monkeypatch.setattr(createcachetable.Command, "create_table", refuse)
+    with pytest.raises(CommandError, match="cache table could not be created.*permission denied"):
+        call_command("restore", str(file))
+    assert not Declaration.objects.exists()

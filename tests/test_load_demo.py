@@ -32,3 +32,10 @@ def test_running_it_twice_changes_nothing():
     assert "already imported" in load()
     assert (Instrument.objects.count(), ImplementationStatus.objects.count()) == counts
     assert get_user_model().objects.count() == 5
+
+
+def test_it_prints_the_sign_in_address_on_the_port_the_demo_serves():
+    out = io.StringIO()
+    call_command("load_demo", "--port", "8101", stdout=out)
+    assert "Sign in at http://127.0.0.1:8101/admin/" in out.getvalue()
+    assert "Sign in at http://127.0.0.1:8000/admin/" in load()

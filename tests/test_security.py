@@ -5,16 +5,19 @@ and on API tokens, the audit log, and the health check."""
 import datetime
 import logging
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from axes.models import AccessAttempt
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from declarations.api.throttling import AnonThrottle
 from declarations.models import (
     EditConflict,
     ImplementationStatus,
@@ -25,6 +28,8 @@ from declarations.models import (
 )
 from tests.factories import make_instrument
 from tests.urlmap import World, walk
+from tracker.audit import client_ip
+from tracker.env import cache_from_url
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +191,25 @@ def test_https_answers_carry_hsts_nosniff_referrer_policy_and_frame_denial(clien
 
 
 @override_settings(SECURE_SSL_REDIRECT=True)
+def test_static_files_carry_the_same_security_headers_as_pages(client):
+    # Served by whitenoise from STATIC_ROOT (`make test` runs collectstatic first).
+    page = client.get("/admin/login/", secure=True)
+    static = client.get("/static/declarations/favicon.svg", secure=True)
+    assert static.status_code == 200, "run collectstatic before the tests"
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Strict-Transport-Security",
+        "Cross-Origin-Opener-Policy",
+    ):
+        # Pages add a nonce for their scripts; static files need none.
+        expected = re.sub(r" 'nonce-[^']+'", "", page[header])
+        assert static.get(header) == expected, header
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
 def test_session_and_csrf_cookies_are_secure_and_the_session_is_http_only(client, manager):
     page = client.get("/admin/login/", secure=True)
     assert page.cookies["csrftoken"]["secure"]
@@ -233,6 +257,62 @@ def test_a_successful_sign_in_clears_earlier_failures(client, manager, settings)
     assert sign_in(client, "meg", PASSWORD).status_code == 302
 
 
+def test_one_address_trying_many_usernames_is_locked_out_whatever_the_username(
+    client, manager, settings
+):
+    settings.TRACKER_LOCKOUT_ADDRESS_LIMIT = 4
+    for n in range(3):
+        assert sign_in(client, f"guess-{n}", "wrong-password-123").status_code == 200
+    assert sign_in(client, "guess-3", "wrong-password-123").status_code == 429
+    # Each username failed once only, yet the address is locked, for a valid sign-in too...
+    assert sign_in(client, "meg", PASSWORD).status_code == 429
+    # ...and only that address.
+    assert sign_in(Client(), "meg", PASSWORD, ip="203.0.113.9").status_code == 302
+
+
+def test_one_username_tried_from_many_addresses_is_locked_out_for_the_cool_off_only(
+    client, manager, editor, settings
+):
+    settings.TRACKER_LOCKOUT_USERNAME_LIMIT = 3
+    for n in range(3):
+        sign_in(Client(), "meg", "wrong-password-123", ip=f"198.51.100.{60 + n}")
+    # Credential stuffing: the username is locked, from any address...
+    assert sign_in(Client(), "meg", PASSWORD, ip="203.0.113.9").status_code == 429
+    # ...other users from those same addresses are not.
+    assert sign_in(Client(), "eddie", PASSWORD, ip="198.51.100.60").status_code == 302
+    # Going on trying while locked out does not prolong the lockout.
+    last_counted = max(AccessAttempt.objects.values_list("attempt_time", flat=True))
+    for n in range(3):
+        assert sign_in(Client(), "meg", "wrong", ip=f"192.0.2.{n + 1}").status_code == 429
+    assert max(AccessAttempt.objects.values_list("attempt_time", flat=True)) == last_counted
+    # Once the cool-off has passed since the last counted failure, the user signs in.
+    AccessAttempt.objects.update(
+        attempt_time=last_counted - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1)
+    )
+    assert sign_in(Client(), "meg", PASSWORD, ip="203.0.113.9").status_code == 302
+
+
+def test_signing_in_does_not_clear_the_address_count_of_failures_on_other_usernames(
+    client, manager, settings
+):
+    settings.TRACKER_LOCKOUT_ADDRESS_LIMIT = 3
+    sign_in(client, "guess-1", "wrong-password-123")
+    sign_in(client, "guess-2", "wrong-password-123")
+    assert sign_in(client, "meg", PASSWORD).status_code == 302
+    client.logout()
+    sign_in(client, "guess-3", "wrong-password-123")
+    assert sign_in(client, "meg", PASSWORD).status_code == 429
+
+
+def test_the_lockout_limits_have_their_documented_defaults():
+    from django.conf import settings
+
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.TRACKER_LOCKOUT_ADDRESS_LIMIT == 20
+    assert settings.TRACKER_LOCKOUT_USERNAME_LIMIT == 10
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
+
+
 def token_client(key, ip="198.51.100.20"):
     client = APIClient(REMOTE_ADDR=ip)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -260,6 +340,23 @@ def test_guessing_api_tokens_locks_the_address_out_with_json(
     assert token_client(real, ip="203.0.113.30").get("/api/v1/themes/").status_code == 200
 
 
+def test_wrong_api_tokens_from_many_addresses_never_lock_out_every_api_client(
+    api_client_for, consumer, settings, clear_api_throttles
+):
+    # All token failures share one pseudo-username: counted across addresses, a few
+    # guessers would lock every client out. They are counted per address only.
+    settings.TRACKER_LOCKOUT_USERNAME_LIMIT = 2
+    real = api_client_for(consumer).key
+    for n in range(4):
+        assert (
+            token_client("wrong-key-000000000000000000", ip=f"198.51.100.{70 + n}")
+            .get("/api/v1/themes/")
+            .status_code
+            == 401
+        )
+    assert token_client(real, ip="198.51.100.70").get("/api/v1/themes/").status_code == 200
+
+
 def test_api_clients_with_valid_tokens_are_never_counted(api_client_for, consumer, settings):
     settings.AXES_FAILURE_LIMIT = 2
     client = api_client_for(consumer)
@@ -268,17 +365,97 @@ def test_api_clients_with_valid_tokens_are_never_counted(api_client_for, consume
 
 
 def test_the_lockout_limit_comes_from_the_environment():
-    env = {k: v for k, v in os.environ.items() if k != "AXES_FAILURE_LIMIT"}
-    code = "from django.conf import settings; print(settings.AXES_FAILURE_LIMIT)"
+    assert setting_in_a_fresh_process(
+        "AXES_FAILURE_LIMIT", "TRACKER_LOCKOUT_ADDRESS_LIMIT", "TRACKER_LOCKOUT_USERNAME_LIMIT",
+        AXES_FAILURE_LIMIT="9", TRACKER_LOCKOUT_ADDRESS_LIMIT="40",
+        TRACKER_LOCKOUT_USERNAME_LIMIT="0",
+    ) == ["9", "40", "0"]  # fmt: skip
+
+
+def setting_in_a_fresh_process(*names, **env):
+    """The settings' values (as printed) when the process starts with `env`."""
+    dropped = set(env) | {"BEHIND_TLS_PROXY", "TRACKER_TRUSTED_PROXIES"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    code = "from django.conf import settings; " + "; ".join(
+        f"print(settings.{name})" for name in names
+    )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=PROJECT,
-        env=env | {"DJANGO_SETTINGS_MODULE": "tracker.settings", "AXES_FAILURE_LIMIT": "9"},
+        env=clean | {"DJANGO_SETTINGS_MODULE": "tracker.settings"} | env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip() == "9", result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+# Addresses behind proxies -----------------------------------------------------------------
+
+
+def forwarded_request(forwarded="203.0.113.5, 198.51.100.1, 10.0.0.2"):
+    return RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR=forwarded
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [(0, "10.0.0.3"), (1, "10.0.0.2"), (2, "198.51.100.1"), (3, "203.0.113.5"), (5, "203.0.113.5")],
+)
+def test_the_caller_is_the_hop_the_outermost_trusted_proxy_appended(settings, trusted, expected):
+    settings.TRACKER_TRUSTED_PROXIES = trusted
+    assert client_ip(forwarded_request()) == expected
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_header_changes_nothing(settings):
+    settings.TRACKER_TRUSTED_PROXIES = 0
+    request = forwarded_request("1.2.3.4")
+    assert client_ip(request) == "10.0.0.3"
+    # The API's throttles count anonymous callers by the same address.
+    assert AnonThrottle().get_ident(request) == "10.0.0.3"
+
+
+def test_behind_the_tls_proxy_one_proxy_is_trusted_unless_told_otherwise():
+    names = ("TRACKER_TRUSTED_PROXIES", "REST_FRAMEWORK.get('NUM_PROXIES')")
+    assert setting_in_a_fresh_process(*names) == ["0", "0"]
+    assert setting_in_a_fresh_process(*names, BEHIND_TLS_PROXY="true") == ["1", "1"]
+    assert setting_in_a_fresh_process(
+        *names, BEHIND_TLS_PROXY="true", TRACKER_TRUSTED_PROXIES="2"
+    ) == ["2", "2"]
+
+
+# Where a sign-in lands ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "username", "home"),
+    [
+        ("manager", "meg", "/reports/"),
+        ("editor", "eddie", "/admin/"),
+        ("administrator", None, "/admin/"),
+    ],
+)
+def test_a_sign_in_with_an_unsafe_next_lands_on_the_users_home(
+    request, client, persona, username, home
+):
+    user = request.getfixturevalue(persona)
+    response = client.post(
+        LOGIN,
+        {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signed_in")
+    landed = client.get(response["Location"], follow=True)
+    assert landed.status_code == 200
+    assert landed.redirect_chain[-1][0] == home
+
+
+def test_the_sign_in_landing_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("signed_in"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 # Audit log -------------------------------------------------------------------------------
@@ -387,8 +564,38 @@ def test_a_crafted_username_cannot_forge_keys_or_lines(client, caplog):
 def test_the_health_check_answers_200_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_check_answers_503_naming_a_database_cache_without_its_table(client, settings):
+    # As after a restore or a new deployment before `createcachetable`.
+    settings.CACHES = {"default": cache_from_url("db://cache_table_never_created")}
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "error"}
+
+
+def test_the_health_check_answers_503_when_redis_does_not_answer(client, settings):
+    # Nothing listens on port 9 (discard) here: the connection is refused at once.
+    settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:9/0")}
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["cache"] == "error"
+
+
+def test_the_health_check_tries_every_configured_cache(client, settings):
+    settings.CACHES = {
+        "default": cache_from_url("locmem://"),
+        "reports": cache_from_url("db://another_table_never_created"),
+    }
+    body = client.get(reverse("healthz")).json()
+    assert body == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "ok",
+        "cache:reports": "error",
+    }
 
 
 def test_the_health_check_answers_503_when_the_database_does_not(tmp_path):

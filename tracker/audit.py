@@ -24,16 +24,19 @@ API_TOKEN_USERNAME = "(api token)"
 
 
 def client_ip(request):
-    """The caller's address. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set) it is the
-    last X-Forwarded-For hop, the one the proxy itself appended; anything to its left was
-    sent by the client and may be forged."""
+    """The caller's address. Behind TRACKER_TRUSTED_PROXIES proxies (1 with BEHIND_TLS_PROXY)
+    it is the X-Forwarded-For hop that the outermost of them appended: each proxy appends the
+    address it was called from, so that hop is the N-th from the right. Anything to its left
+    was sent by the client and may be forged. With no proxy it is the connection's address."""
     if request is None:
         return None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+    trusted = getattr(settings, "TRACKER_TRUSTED_PROXIES", 0)
+    if trusted:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
+            # Fewer hops than proxies: every hop there was added by one of them.
+            return hops[-min(trusted, len(hops))]
     return request.META.get("REMOTE_ADDR")
 
 

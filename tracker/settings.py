@@ -8,100 +8,21 @@ deployment fails closed.
 
 import datetime
 import os
-from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tracker.env import (
+    PROJECT_DIR,
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+)
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name, default=False):
-    """A boolean variable: anything but a recognised true/false word is an error."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use one of true/false, 1/0, yes/no, on/off."
-    )
-
-
-def env_int(name, default):
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def database_from_url(url):
-    """Turn a DATABASE_URL into a DATABASES entry (sqlite:///path or postgres://...)."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative/path or sqlite:////absolute/path
-        path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
-        name = path if os.path.isabs(path) else str(BASE_DIR / path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
-        }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL scheme {parts.scheme!r} is not supported: use sqlite:/// or postgres://."
-    )
-
-
-def cache_from_url(url):
-    """Turn a CACHE_URL into a CACHES entry: locmem:// (one process), db://table_name (shared
-    through the database; run `manage.py createcachetable` once) or redis://host:port/db."""
-    parts = urlsplit(url)
-    if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if parts.scheme == "db":
-        table = parts.netloc or parts.path.strip("/") or "tracker_cache"
-        return {"BACKEND": "tracker.cache.DatabaseCache", "LOCATION": table}
-    if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "tracker.cache.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(
-        f"CACHE_URL scheme {parts.scheme!r} is not supported: use locmem://, db://table or redis://."
-    )
-
-
-def env_rate(name, default):
-    """A throttle rate such as 600/minute; a typo stops start-up instead of at the first call."""
-    value = os.environ.get(name, "").strip() or default
-    count, _, period = value.partition("/")
-    if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
-        raise ImproperlyConfigured(
-            f"{name}={value!r} is not a rate: use a number, a slash and second, minute, hour "
-            "or day (600/minute)."
-        )
-    return value
-
+BASE_DIR = PROJECT_DIR
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -135,7 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first: whitenoise answers static files without calling the
+    # middleware below it, so only what lies above it reaches those answers too.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files from STATIC_ROOT (after collectstatic), by every app-server process.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,8 +68,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.audit.AuditMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
@@ -175,7 +98,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 DATABASES = {
-    "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"),
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "SQLite does not support indexes with non-key columns": status_current_idx carries
@@ -193,13 +119,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection (admin sign-in and API tokens): after AXES_FAILURE_LIMIT failures
-# the same username from the same address is locked out for AXES_COOLOFF_MINUTES.
-# API token failures count under one pseudo-username, so per address.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Brute-force protection (admin sign-in and API tokens), tracker/lockout.py: failures within
+# AXES_COOLOFF_MINUTES lock out for that long a username from one address after
+# AXES_FAILURE_LIMIT, an address (whatever the usernames) after TRACKER_LOCKOUT_ADDRESS_LIMIT,
+# and a username (from any addresses) after TRACKER_LOCKOUT_USERNAME_LIMIT; 0 turns either
+# of the last two off. API token failures count under one pseudo-username, per address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+TRACKER_LOCKOUT_ADDRESS_LIMIT = env_int("TRACKER_LOCKOUT_ADDRESS_LIMIT", 20, minimum=0)
+TRACKER_LOCKOUT_USERNAME_LIMIT = env_int("TRACKER_LOCKOUT_USERNAME_LIMIT", 10, minimum=0)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_HANDLER = "tracker.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = "tracker.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
+# Failures while locked out are not counted, so a lockout ends after the cool-off however
+# long someone goes on trying: a valid user is never locked out for longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "tracker.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tracker.audit.client_ip"
 # The audit log (declarations.audit) records failures; axes' own per-attempt log rows and
@@ -232,6 +166,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in without a (safe) `next` lands: each user's home, by role.
+LOGIN_REDIRECT_URL = "signed_in"
 
 # Production hardening: on unless DEBUG, each overridable by its own variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -259,8 +195,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies every request passes, each appending to X-Forwarded-For: the caller's
+# address (audit log, lockout, API throttles) is the hop the outermost one appended. 0: the
+# connection's own address, and X-Forwarded-For is ignored.
+TRACKER_TRUSTED_PROXIES = env_int(
+    "TRACKER_TRUSTED_PROXIES", 1 if BEHIND_TLS_PROXY else 0, minimum=0
+)
 
 # Outgoing mail (reminders). SMTP in production; the console in DEBUG unless set.
 EMAIL_BACKEND_PATH = os.environ.get(
@@ -322,6 +265,8 @@ REST_FRAMEWORK = {
         "user": env_rate("TRACKER_API_RATE_USER", "600/minute"),
         "write": env_rate("TRACKER_API_RATE_WRITE", "60/minute"),
     },
+    # Throttles count anonymous callers by the same address as the audit log and lockout.
+    "NUM_PROXIES": TRACKER_TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

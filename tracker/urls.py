@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from tracker.health import healthz
+from tracker.views import signed_in
 
 admin.site.site_header = "Declaration tracker"
 admin.site.site_title = "Declaration tracker"
@@ -21,4 +22,5 @@ urlpatterns = [
     ),
     path("api/v1/", include("declarations.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("signed-in/", signed_in, name="signed_in"),
 ]

@@ -20,8 +20,16 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load the demonstration data and users (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="The port the demo server listens on, for the sign-in address printed.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, port, **options):
         users = self.load_users()
         plan = demo.import_seed()
         self.stdout.write(
@@ -32,7 +40,7 @@ class Command(BaseCommand):
             demo.submit_sample_draft(country_editor=users["malaysia"])
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/admin/ with one of:")
+        self.stdout.write(f"Sign in at http://127.0.0.1:{port}/admin/ with one of:")
         for username, password, groups, parties, _ in DEMO_USERS:
             scope = f" for {', '.join(parties)}" if parties else ""
             self.stdout.write(f"  {username:<12} {password:<28} {groups[0]}{scope}")

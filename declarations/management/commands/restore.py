@@ -5,11 +5,17 @@ The target must be migrated (`manage.py migrate`) and hold no tracker data: the 
 anything else makes the command stop rather than mix two databases. `--replace` empties a
 database that has data first. Everything happens in one transaction: on any error the
 database is left as it was.
+
+A database cache (`CACHE_URL=db://...`) keeps its rows in a table that no migration creates:
+restore creates it (as `createcachetable` does, which leaves an existing one alone) inside the
+same transaction, so the restored site answers its first request instead of a 500. Cached
+values computed from the data that was there before are then cleared.
 """
 
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 
 from declarations.models import Declaration, ImplementationStatus, Instrument
@@ -46,7 +52,19 @@ class Command(BaseCommand):
             # fields would otherwise add history rows of its own, under clashing ids.
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("loaddata", file, verbosity=0)
+            self.create_cache_tables()
+        for cache in caches.all():
+            cache.clear()
         self.stdout.write(f"Restored {file} into {connection.settings_dict['NAME']!r}.")
+
+    def create_cache_tables(self):
+        try:
+            call_command("createcachetable", verbosity=0)
+        except DatabaseError as error:
+            raise CommandError(
+                f"The backup was not restored: the cache table could not be created ({error}). "
+                "Check CACHE_URL and the database user's right to create tables."
+            ) from error
 
     def settle_deferred_checks(self):
         """Inside a transaction that has already written rows (a caller's, or a test's),
