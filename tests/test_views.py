@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from declarations.models import (
-    Declaration,
     Evidence,
     Instrument,
     Party,
@@ -476,25 +475,47 @@ def test_the_changes_report_lists_status_changes_additions_and_newly_overdue(cli
     make_status(still, status=Status.PLANNED, as_of=D(2025, 12, 1))
     late = make_instrument(make_clause(declaration), name="Late", due_on=D(2026, 3, 31))
     make_instrument(make_clause(declaration), name="Long late", due_on=D(2025, 11, 30))
-    added = make_instrument(name="Added in March")
-    Instrument.objects.filter(pk=added.pk).update(
+    # Typed in during the period, but adopted long before: not an addition.
+    Instrument.objects.filter(pk=still.pk).update(
         created_at=datetime.datetime(2026, 3, 5, tzinfo=datetime.UTC)
     )
-    Instrument.objects.exclude(pk=added.pk).update(
-        created_at=datetime.datetime(2025, 11, 1, tzinfo=datetime.UTC)
-    )
-    Declaration.objects.update(created_at=datetime.datetime(2025, 11, 1, tzinfo=datetime.UTC))
+    march = make_declaration(slug="march", title="March declaration", adopted_on=D(2026, 3, 5))
+    new = make_instrument(make_clause(march), name="Adopted in March")
+    # Cited again in March, but adopted before the period: not an addition either.
+    Reference.objects.create(clause=make_clause(march), instrument=moved, relation="welcomes")
     client.force_login(manager)
 
     response = client.get("/reports/changes/?from=2026-01-01&to=2026-06-30")
 
-    changes, additions, overdue = response.context["tables"]
+    changes, additions, overdue, published = response.context["tables"]
     assert [(i.name, i.previous_status, i.current_status) for i in changes.rows] == [
         (moved.name, Status.PLANNED, Status.DELAYED)
     ]
-    assert [str(obj) for obj in additions.rows] == ["Added in March"]
+    assert [str(obj) for obj in additions.rows] == ["March declaration", new.name]
+    assert [obj.added_on for obj in additions.rows] == [D(2026, 3, 5)] * 2
     assert [i.name for i in overdue.rows] == [late.name]
-    assert "Unchanged" not in main(response)
+    assert {e.instrument_id for e in published.rows} == {moved.pk}
+    assert "Unchanged" not in main(response).split("Status entries published")[0]
+    # Every count shown is the number of rows listed under it.
+    for table in response.context["tables"]:
+        assert table.title.endswith(f"({len(list(table.rows))})")
+
+
+def test_the_changes_report_lists_a_progress_move_of_at_least_the_step(client, manager, settings):
+    settings.TRACKER_CHANGES_PROGRESS_STEP = 10
+    declaration, moved = small_world()
+    small = make_instrument(make_clause(declaration), name="Small move")
+    for instrument, before, after in ((moved, 30, 55), (small, 30, 35)):
+        make_status(instrument, status=Status.IN_PROGRESS, progress=before, as_of=D(2025, 12, 1))
+        make_status(instrument, status=Status.IN_PROGRESS, progress=after, as_of=D(2026, 3, 1))
+    client.force_login(manager)
+
+    response = client.get("/reports/changes/?from=2026-01-01&to=2026-06-30")
+
+    changes = response.context["tables"][0]
+    assert [(i.name, i.previous_progress, i.current_progress) for i in changes.rows] == [
+        (moved.name, 30, 55)
+    ]
 
 
 def test_the_changes_report_starts_at_the_latest_meeting_by_default(client, manager):

@@ -231,6 +231,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 # Domain settings.
 # An instrument with no published update for this many days is "stale".
 TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
+# The changes report lists a progress move of at least this many points (status changes always).
+TRACKER_CHANGES_PROGRESS_STEP = env_int("TRACKER_CHANGES_PROGRESS_STEP", 10)
 # The largest declaration text (or uploaded file) the importer accepts, in bytes.
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
 # How far in the future a status entry's as-of date may lie (time zones differ by a day).

@@ -14,9 +14,11 @@ from .columns import (
 )
 
 
-def changes_tables(*, keep, changed, added, became_overdue):
-    """`changed` instruments carry their `previous_status`; `added` mixes declarations and
-    instruments in the order they were recorded."""
+def changes_tables(*, keep, changed, added, became_overdue, published):
+    """`changed` instruments carry their `previous_status` and `previous_progress`; `added`
+    mixes declarations and instruments by `added_on`; `published` is the entries published
+    in the period. Each table's title carries its row count, so a count always equals the
+    rows listed."""
 
     def added_url(obj):
         if isinstance(obj, Declaration):
@@ -28,22 +30,26 @@ def changes_tables(*, keep, changed, added, became_overdue):
             return "Declaration"
         return "Milestone" if obj.parent_id else "Instrument"
 
+    added = list(added)
+    became_overdue = list(became_overdue)
+    published = list(published)
     return [
         Table(
-            "Status changes",
+            counted("Status or progress changed", changed),
             [
                 instrument_column(keep),
                 parent_column(keep),
                 Column("Was", lambda i: i.previous_status, "status"),
                 Column("Now", lambda i: i.current_status, "status"),
+                Column("Progress was", lambda i: i.previous_progress, "progress"),
                 PROGRESS,
                 LAST_UPDATE,
             ],
             changed,
-            empty="No status changed.",
+            empty="No status or progress changed.",
         ),
         Table(
-            "Added",
+            counted("Added", added),
             [
                 Column("Type", added_type),
                 Column("Name", str, href=added_url),
@@ -51,18 +57,39 @@ def changes_tables(*, keep, changed, added, became_overdue):
                     "Kind",
                     lambda obj: obj.get_kind_display() if isinstance(obj, Instrument) else None,
                 ),
-                Column("Added", lambda obj: obj.created_at.date(), "date"),
+                Column("Adopted", lambda obj: obj.added_on, "date"),
             ],
             added,
             empty="Nothing was added.",
         ),
         Table(
-            "Became overdue",
+            counted("Became overdue", became_overdue),
             [instrument_column(keep), parent_column(keep), DUE, STATUS],
             became_overdue,
             empty="Nothing became overdue.",
         ),
+        Table(
+            counted("Status entries published", published),
+            [
+                Column("Published", lambda e: e.published_at.date(), "date"),
+                Column(
+                    "Instrument",
+                    lambda e: str(e.instrument),
+                    href=lambda e: instrument_url(e.instrument, keep),
+                ),
+                Column("Party", lambda e: e.party_label),
+                Column("Status", lambda e: e.status, "status"),
+                Column("Progress", lambda e: e.progress, "progress"),
+                Column("As of", lambda e: e.as_of, "date"),
+            ],
+            published,
+            empty="No entry was published.",
+        ),
     ]
+
+
+def counted(title, rows):
+    return f"{title} ({len(rows)})"
 
 
 def search_tables(*, keep, instruments, clauses):

@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ...models import (
@@ -12,6 +13,7 @@ from ...models import (
     Declaration,
     ImplementationStatus,
     Instrument,
+    Reference,
     end_of_day,
 )
 from ..tables.changes import changes_tables, search_tables
@@ -45,21 +47,66 @@ def changes_window(request):
 
 
 def status_changes(instruments, *, start):
-    """The `instruments` (annotated with their current status at the end date) whose status
-    differs from the one known at the end of `start`, each with its `previous_status`."""
-    before = dict(
-        Instrument.objects.filter(pk__in=instruments.values("pk"))
+    """The `instruments` (annotated with their overall status at the end date) whose status
+    differs from the one known at the end of `start`, or whose progress moved by at least
+    TRACKER_CHANGES_PROGRESS_STEP points; each carries `previous_status` and
+    `previous_progress`."""
+    before = {
+        pk: (status, progress)
+        for pk, status, progress in Instrument.objects.filter(pk__in=instruments.values("pk"))
         .with_current_status(at=start)
-        .values_list("pk", "current_status")
-    )
-    changed = [
-        instrument
-        for instrument in instruments.select_related("parent").order_by("name")
-        if before.get(instrument.pk) != instrument.current_status
-    ]
-    for instrument in changed:
-        instrument.previous_status = before.get(instrument.pk)
+        .values_list("pk", "current_status", "current_progress")
+    }
+    changed = []
+    for instrument in instruments.select_related("parent").order_by("name"):
+        status, progress = before.get(instrument.pk, (None, None))
+        instrument.previous_status, instrument.previous_progress = status, progress
+        if status != instrument.current_status or progress_moved(
+            progress, instrument.current_progress
+        ):
+            changed.append(instrument)
     return changed
+
+
+def progress_moved(before, after):
+    """Whether progress moved by at least the set step; a figure appearing or disappearing
+    counts as a move from or to 0."""
+    if before is None and after is None:
+        return False
+    return abs((after or 0) - (before or 0)) >= settings.TRACKER_CHANGES_PROGRESS_STEP
+
+
+def added_between(start, end, scope):
+    """What the period added: the declarations adopted in it, and the instruments of `scope`
+    that one of them cites and no declaration adopted before the period cited. Adoption,
+    not the day a record was typed in, dates an addition."""
+    declarations = list(
+        Declaration.objects.filter(adopted_on__gt=start, adopted_on__lte=end).order_by(
+            "adopted_on", "title"
+        )
+    )
+    cited_earlier = Reference.objects.filter(
+        instrument=OuterRef("pk"), clause__declaration__adopted_on__lte=start
+    )
+    first_cited = (
+        Reference.objects.filter(
+            instrument=OuterRef("pk"),
+            clause__declaration__adopted_on__gt=start,
+            clause__declaration__adopted_on__lte=end,
+        )
+        .order_by("clause__declaration__adopted_on")
+        .values("clause__declaration__adopted_on")[:1]
+    )
+    instruments = (
+        scope.filter(~Exists(cited_earlier))
+        .annotate(added_on=Subquery(first_cited))
+        .filter(added_on__isnull=False)
+        .select_related("parent")
+        .order_by("added_on", "name")
+    )
+    for declaration in declarations:
+        declaration.added_on = declaration.adopted_on
+    return sorted([*declarations, *instruments], key=lambda obj: obj.added_on)
 
 
 @report_access
@@ -70,16 +117,8 @@ def changes_report(request):
     from the one known at the end of `from`.
     """
     start, end = changes_window(request)
-    window = {"created_at__gt": end_of_day(start), "created_at__lte": end_of_day(end)}
     scope = instrument_filter(request, Instrument.objects.tracked(), as_of=end.isoformat())
     base = report_context(request, end)
-    added = sorted(
-        [
-            *Declaration.objects.filter(**window),
-            *Instrument.objects.filter(**window).select_related("parent"),
-        ],
-        key=lambda obj: obj.created_at,
-    )
     became_overdue = (
         instrument_filter(request, Instrument.objects.all(), overdue="true", as_of=end.isoformat())
         .qs.exclude(pk__in=Instrument.objects.overdue(at=start).values("pk"))
@@ -89,18 +128,26 @@ def changes_report(request):
     tables = changes_tables(
         keep=base["keep"],
         changed=status_changes(scope.qs, start=start),
-        added=added,
+        added=added_between(start, end, scope.qs),
         became_overdue=became_overdue,
-    )
-    published = ImplementationStatus.objects.published().filter(
-        published_at__gt=end_of_day(start), published_at__lte=end_of_day(end)
+        published=ImplementationStatus.objects.published()
+        .filter(
+            instrument__in=scope.qs.values("pk"),
+            published_at__gt=end_of_day(start),
+            published_at__lte=end_of_day(end),
+        )
+        .select_related("instrument", "party")
+        .order_by("published_at", "pk"),
     )
     return respond(
         request,
         template="declarations/changes.html",
         tables=tables,
         filename=f"changes-{start.isoformat()}-{end.isoformat()}",
-        context=lambda: base | {"start": start, "end": end, "published_count": published.count()},
+        context=lambda: (
+            base
+            | {"start": start, "end": end, "progress_step": settings.TRACKER_CHANGES_PROGRESS_STEP}
+        ),
     )
 
 
