@@ -117,12 +117,14 @@ def test_the_csv_has_the_columns_and_rows_of_the_screen(client, manager, formula
 
     rows = list(csv.reader(io.StringIO(csv_text(client.get(url + "&format=csv")))))
 
+    # One block per table: its title, its header, its rows, then a blank line; the summary
+    # (title, date, headline figures) comes first.
+    titles = [rows[0][0]] + [rows[i + 1][0] for i, row in enumerate(rows[:-1]) if row == []]
+    assert titles == ["Summary", *(table.title for table in tables)]
     if len(tables) == 1:
-        assert rows[0] == tables[0].header
-        assert len(rows) - 1 == len(list(tables[0].rows))
-    else:  # one block per table: its title, its header, its rows, then a blank line
-        titles = [rows[0][0]] + [rows[i + 1][0] for i, row in enumerate(rows[:-1]) if row == []]
-        assert titles == [table.title for table in tables]
+        block = rows[rows.index([]) + 2 :]
+        assert block[0] == tables[0].header
+        assert len(block) - 1 == len(list(tables[0].rows))
     # Every table on screen is an export table, or (the scorecard's per-clause instrument
     # tables) part of one.
     html = response.content.decode()
@@ -144,7 +146,8 @@ def test_the_csv_and_xlsx_escape_a_cell_starting_with_a_formula(client, manager,
     text = csv_text(client.get(url + "&format=csv"))
     book = xlsx_book(client.get(url + "&format=xlsx"))
 
-    assert list(csv.reader(io.StringIO(text)))[1][0] == "'=1+1"
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[rows.index(["Overdue"]) + 2][0] == "'=1+1"
     cell = book["Overdue"]["A2"]
     assert (cell.value, cell.data_type) == ("'=1+1", "s")
     updates = xlsx_book(client.get("/reports/?as_of=2026-06-30&format=xlsx"))
@@ -161,7 +164,7 @@ def test_the_xlsx_opens_with_openpyxl_with_a_sheet_per_table(client, manager):
 
     book = xlsx_book(client.get(url + "&format=xlsx"))
 
-    assert book.sheetnames == [table.title[:31] for table in tables]
+    assert book.sheetnames == ["Summary", *(table.title[:31] for table in tables)]
     for table in tables:
         sheet = book[table.title[:31]]
         assert [cell.value for cell in sheet[1]] == table.header
@@ -169,6 +172,41 @@ def test_the_xlsx_opens_with_openpyxl_with_a_sheet_per_table(client, manager):
     updates = book["Latest published updates"]
     assert isinstance(updates["A2"].value, datetime.datetime)  # dates stay dates
     assert updates["A2"].value.date() == D(2026, 11, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloads_open_with_the_title_date_and_headline_figures_of_the_page(client, manager, fmt):
+    seed_with_sample_statuses()
+    client.force_login(manager)
+    url = f"/reports/?as_of={SAMPLE_DAY}"
+    page = client.get(url).context
+
+    response = client.get(f"{url}&format={fmt}")
+
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(csv_text(response))))
+        summary = dict(rows[2 : rows.index([])])
+        expected = {
+            "Report": "Dashboard",
+            "As of": SAMPLE_DAY.isoformat(),
+            "Tracked instruments": str(page["overall"].total),
+            "Per cent complete": str(page["overall"].percent),
+            "Overdue": str(page["overdue_count"]),
+            "Stale": str(page["stale_count"]),
+        }
+    else:
+        rows = list(xlsx_book(response)["Summary"].iter_rows(values_only=True))
+        summary = dict(rows[1:])
+        expected = {
+            "Report": "Dashboard",
+            "Tracked instruments": page["overall"].total,
+            "Per cent complete": page["overall"].percent,
+            "Overdue": page["overdue_count"],
+            "Stale": page["stale_count"],
+        }
+        assert summary["As of"].date() == SAMPLE_DAY
+    assert {key: summary[key] for key in expected} == expected
 
 
 @pytest.mark.django_db

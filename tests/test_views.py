@@ -60,9 +60,14 @@ def main(response):
 
 
 def csv_rows(response):
+    """The rows of a download's report tables, after its summary block; a download with one
+    report table gives that table's header and rows."""
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Summary"]
+    rest = rows[rows.index([]) + 1 :]
+    return rest if [] in rest else rest[1:]
 
 
 def counted(declaration, at):

@@ -104,6 +104,25 @@ class Table:
             yield [column.export(obj) for column in self.columns]
 
 
+@dataclass(frozen=True)
+class Heading:
+    """What a download says before its tables, as its page does above them: the report's
+    title, the date (or dates) it is as of, and its headline figures."""
+
+    title: str
+    dates: tuple  # (("As of", date),) or (("From", date), ("To", date))
+    figures: tuple = ()  # (label, value) pairs; a callable value is called when written
+
+    def table(self):
+        figures = [(label, value() if callable(value) else value) for label, value in self.figures]
+        rows = [("Report", self.title), *self.dates, *figures]
+        return Table(
+            "Summary",
+            [Column("Item", lambda row: row[0]), Column("Value", lambda row: row[1])],
+            rows,
+        )
+
+
 def csv_rows(tables):
     """The rows of the CSV download. Several tables follow each other, each under its title
     and separated by a blank line."""

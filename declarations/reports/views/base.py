@@ -108,16 +108,18 @@ def report_context(request, at):
     }
 
 
-def respond(request, *, template, tables, filename, context):
+def respond(request, *, template, tables, filename, context, heading):
     """The page, or its download when `?format=` is csv, xlsx or pdf.
 
     `context` is a function, so that downloads do not compute what only the page shows.
+    `heading` (exports.Heading) opens the CSV and XLSX downloads with the title, date and
+    headline figures the page shows above its tables; the PDF is the page itself.
     """
     fmt = request.GET.get("format", "html")
     if fmt == "csv":
-        return exports.csv_response(tables=tables, filename=filename)
+        return exports.csv_response(tables=[heading.table(), *tables], filename=filename)
     if fmt == "xlsx":
-        return exports.xlsx_response(tables=tables, filename=filename)
+        return exports.xlsx_response(tables=[heading.table(), *tables], filename=filename)
     if fmt not in ("html", "pdf"):
         raise BadRequest(f"format={fmt!r} is not one of html, csv, xlsx, pdf.")
     page = context() | {"tables": tables}

@@ -16,6 +16,7 @@ from ...models import (
     Reference,
     end_of_day,
 )
+from ..exports import Heading
 from ..tables.changes import changes_tables, search_tables
 from .base import (
     DEFAULT_CHANGES_DAYS,
@@ -144,6 +145,11 @@ def changes_report(request):
         template="declarations/changes.html",
         tables=tables,
         filename=f"changes-{start.isoformat()}-{end.isoformat()}",
+        heading=Heading(
+            "Changes",
+            (("From", start), ("To", end)),
+            tuple((table.title.rsplit(" (", 1)[0], len(table.rows)) for table in tables),
+        ),
         context=lambda: (
             base
             | {"start": start, "end": end, "progress_step": settings.TRACKER_CHANGES_PROGRESS_STEP}
@@ -200,5 +206,10 @@ def search(request):
         template="declarations/search.html",
         tables=tables,
         filename="search",
+        heading=Heading(
+            "Search",
+            (("As of", base["at"]),),
+            (("Words", text), *((table.title, len(table.rows)) for table in tables)),
+        ),
         context=lambda: base | {"q": text},
     )

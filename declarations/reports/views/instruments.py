@@ -15,7 +15,9 @@ from ...models import (
     milestone_progress,
     party_status_name,
 )
+from ...models.base import status_label
 from .. import charts
+from ..exports import Heading
 from ..tables.columns import CITATIONS
 from ..tables.instruments import (
     instrument_tables,
@@ -69,6 +71,7 @@ def instrument_report(request, slug):
     references = list(
         instrument.references.select_related("clause__declaration").order_by(*CITING_ORDER)
     )
+    by_milestones = milestone_progress([instrument.pk], at).get(instrument.pk)
     tables = instrument_tables(
         at=at, keep=base["keep"], entries=entries, milestones=milestones, references=references
     )
@@ -77,12 +80,27 @@ def instrument_report(request, slug):
         template="declarations/instrument.html",
         tables=tables,
         filename=f"{instrument.slug}-{at.isoformat()}",
+        heading=Heading(
+            str(instrument),
+            (("As of", at),),
+            (
+                ("Status", status_label(instrument.current_status)),
+                ("Based on", basis_text(instrument)),
+                ("Progress", instrument.current_progress),
+                (
+                    "Milestones completed",
+                    f"{by_milestones.completed} of {by_milestones.count} ({by_milestones.percent}%)"
+                    if by_milestones
+                    else None,
+                ),
+            ),
+        ),
         context=lambda: (
             base
             | {
                 "instrument": instrument,
                 "basis": basis_text(instrument),
-                "milestone_progress": milestone_progress([instrument.pk], at).get(instrument.pk),
+                "milestone_progress": by_milestones,
                 "timeline_chart": charts.timeline(
                     status_lanes(entries), title=f"Status timeline of {instrument}", marker=at
                 ),
@@ -128,6 +146,11 @@ def country_matrix(request):
         template="declarations/matrix.html",
         tables=[matrix_table(instruments, parties, keep=base["keep"])],
         filename=f"country-matrix-{at.isoformat()}",
+        heading=Heading(
+            "Country matrix",
+            (("As of", at),),
+            (("Instruments", len(instruments)), ("Parties", len(parties))),
+        ),
         context=lambda: (
             base | {"parties": parties, "filters": scope.form.cleaned_data} | filter_choices()
         ),
@@ -151,6 +174,7 @@ def instrument_list(request, *, rule, title, explanation, empty, columns):
         template="declarations/list.html",
         tables=[table],
         filename=f"{rule}-{at.isoformat()}",
+        heading=Heading(title, (("As of", at),), ((title, rows.count),)),
         context=lambda: (
             base
             | {"title": title, "rule": explanation, "filters": scope.form.cleaned_data}

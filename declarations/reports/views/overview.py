@@ -13,6 +13,7 @@ from ...models import (
     rollups,
 )
 from .. import charts
+from ..exports import Heading
 from ..tables.overview import dashboard_tables, declaration_bars, scorecard_tables
 from .base import (
     DASHBOARD_ROWS,
@@ -71,6 +72,18 @@ def dashboard(request):
         template="declarations/dashboard.html",
         tables=tables,
         filename=f"dashboard-{at.isoformat()}",
+        heading=Heading(
+            "Dashboard",
+            (("As of", at),),
+            (
+                ("Tracked instruments", overall.total),
+                ("Counted per declaration", counted.per_declaration_total),
+                ("Per cent complete", overall.percent),
+                ("Overdue", overdue[1]),
+                ("Stale", stale[1]),
+                ("Declarations", len(declarations)),
+            ),
+        ),
         context=lambda: (
             base
             | {
@@ -112,6 +125,15 @@ def scorecard(request, slug):
         template="declarations/scorecard.html",
         tables=scorecard_tables(clauses, result, keep=base["keep"]),
         filename=f"{declaration.slug}-{at.isoformat()}",
+        heading=Heading(
+            declaration.title,
+            (("As of", at),),
+            (
+                ("Tracked instruments", result.total),
+                ("Per cent complete", result.percent),
+                ("Of which from milestones", result.from_milestones),
+            ),
+        ),
         context=lambda: (
             base
             | {
