@@ -8,7 +8,13 @@ from django.core.management import CommandError, call_command
 
 from declarations.demo import SEED as SEED_PATH
 from declarations.intake import importing
-from declarations.intake.importing import ImportRejected, decode_text, import_text, plan_import
+from declarations.intake.importing import (
+    ImportRejected,
+    apply_import,
+    decode_text,
+    import_text,
+    plan_import,
+)
 from declarations.models import (
     Clause,
     Declaration,
@@ -18,6 +24,7 @@ from declarations.models import (
     Reference,
     Relation,
     VerbClass,
+    save_versioned,
 )
 from tests.factories import make_status
 
@@ -163,6 +170,34 @@ class TestChangedText:
         assert clause.text.startswith("FURTHER INTENSIFY")
         assert clause.history.count() == 2
         assert ImplementationStatus.objects.filter(instrument=acdn).count() == 1
+
+    def test_an_update_bumps_the_version_of_the_declaration_and_each_clause_it_changes(self):
+        declaration = import_text(SEED).declaration
+        edited = SEED.replace("INTENSIFY efforts", "FURTHER INTENSIFY efforts")
+        import_text(edited, update=True)
+        declaration.refresh_from_db()
+        versions = dict(
+            declaration.clauses.filter(part=Part.OPERATIVE).values_list("number", "version")
+        )
+        assert declaration.version == 2
+        assert versions[2] == 2
+        assert set(versions.values()) == {1, 2}  # the unchanged clauses were not written
+
+    def test_an_update_prepared_before_someone_saved_a_clause_is_refused_and_writes_nothing(
+        self,
+    ):
+        declaration = import_text(SEED).declaration
+        plan = plan_import(SEED.replace("INTENSIFY efforts", "FURTHER INTENSIFY efforts"))
+        clause = declaration.clauses.get(part=Part.OPERATIVE, number=2)
+        clause.text = "INTENSIFY efforts, as staff corrected it."
+        save_versioned(clause, version=clause.version)
+
+        with pytest.raises(ImportRejected, match="changed by someone else"):
+            apply_import(plan, update=True)
+        clause.refresh_from_db()
+        declaration.refresh_from_db()
+        assert clause.text == "INTENSIFY efforts, as staff corrected it."
+        assert declaration.version == 1
 
     def test_a_removed_clause_is_listed_before_anything_changes(self):
         import_text(SEED)

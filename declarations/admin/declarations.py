@@ -17,14 +17,21 @@ from ..models import (
     Reference,
     Theme,
 )
-from .base import ADMIN_CSS, SHORT_TEXT, ReadOnlyHistoryAdmin, VersionedAdmin, report_path
+from .base import (
+    ADMIN_CSS,
+    SHORT_TEXT,
+    VersionedAdmin,
+    VersionedInlineMixin,
+    VersionedMixin,
+    report_path,
+)
 from .forms import DeclarationImportForm
 
 # Parties and themes ------------------------------------------------------------------------
 
 
 @admin.register(Party)
-class PartyAdmin(ReadOnlyHistoryAdmin):
+class PartyAdmin(VersionedAdmin):
     list_display = ["name", "code", "group", "member_since"]
     list_filter = ["group"]
     search_fields = ["name", "code"]
@@ -32,7 +39,7 @@ class PartyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VersionedMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -41,7 +48,7 @@ class ThemeAdmin(admin.ModelAdmin):
 # Declarations and clauses ------------------------------------------------------------------
 
 
-class ClauseInline(admin.TabularInline):
+class ClauseInline(VersionedInlineMixin, admin.TabularInline):
     """Staff correct what the importer proposed: lead verb, class, trackable; the clause's
     own page (the change link) holds its instrument links."""
 
@@ -55,6 +62,7 @@ class ClauseInline(admin.TabularInline):
         "trackable",
         "text",
         "instruments_cited",
+        "version_seen",
     ]
     readonly_fields = ["instruments_cited"]
     formfield_overrides = SHORT_TEXT
@@ -171,13 +179,13 @@ class DeclarationAdmin(VersionedAdmin):
         return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(VersionedInlineMixin, admin.TabularInline):
     model = Reference
     autocomplete_fields = ["instrument"]
     extra = 0
 
 
-class ClauseReferenceInline(admin.TabularInline):
+class ClauseReferenceInline(VersionedInlineMixin, admin.TabularInline):
     model = Reference
     autocomplete_fields = ["clause"]
     extra = 0
@@ -189,7 +197,7 @@ class ClauseReferenceInline(admin.TabularInline):
 
 
 @admin.register(Clause)
-class ClauseAdmin(ReadOnlyHistoryAdmin):
+class ClauseAdmin(VersionedAdmin):
     list_display = ["__str__", "part", "number", "lead_verb", "verb_class", "trackable"]
     list_filter = ["part", "verb_class", "trackable", "declaration"]
     list_select_related = ["declaration"]
@@ -200,7 +208,7 @@ class ClauseAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ReadOnlyHistoryAdmin):
+class ReferenceAdmin(VersionedAdmin):
     """Mostly edited inline; registered so its change history can be read."""
 
     list_display = ["clause", "relation", "instrument"]

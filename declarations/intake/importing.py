@@ -12,6 +12,10 @@ Rules:
   applied only with `update=True`, clause by clause: edited clauses keep their identity
   (and so their history and staff corrections of unchanged clauses stay); statuses belong
   to instruments, so no status is ever removed by an import.
+- An update is a versioned edit like any other (`save_versioned`, `delete_versioned`): it
+  bumps the version of the declaration and of each clause it changes, so a page opened
+  before the import cannot save its older text back; and it is refused, writing nothing,
+  if someone saved the declaration or one of those clauses after the plan was made.
 """
 
 import dataclasses
@@ -22,7 +26,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import Clause, Declaration, Instrument, Reference
+from ..models import (
+    Clause,
+    Declaration,
+    EditConflict,
+    Instrument,
+    Reference,
+    delete_versioned,
+    save_versioned,
+)
 from . import parsing
 
 
@@ -295,9 +307,20 @@ def _create_clause(declaration, parsed_clause):
     )
 
 
-@transaction.atomic
 def apply_import(plan, *, update=False):
     """Write the plan. Returns the declaration. All or nothing."""
+    try:
+        return _apply(plan, update=update)
+    except EditConflict:
+        raise ImportRejected(
+            f"The declaration '{plan.slug}' or one of its clauses was changed by someone else "
+            "since this import was prepared. Nothing was imported; start the import again to "
+            "see the changes it would make now."
+        ) from None
+
+
+@transaction.atomic
+def _apply(plan, *, update):
     if plan.unchanged:
         return plan.existing
     if plan.needs_update and not update:
@@ -323,17 +346,17 @@ def apply_import(plan, *, update=False):
         declaration = plan.existing
         for name, value in fields.items():
             setattr(declaration, name, value)
-        declaration.save()
+        save_versioned(declaration, version=declaration.version)
         changes = plan.changes
         for clause in changes.removed:
-            clause.delete()
+            delete_versioned(clause, version=clause.version)
         for stored, incoming in changes.edited:
             stored.text = incoming.text
             stored.lead_word = incoming.lead_word[:60]
             stored.lead_verb = incoming.lead_verb[:60]
             stored.verb_class = incoming.verb_class
             stored.trackable = incoming.trackable
-            stored.save()
+            save_versioned(stored, version=stored.version)
         for incoming in changes.added:
             _create_clause(declaration, incoming)
         clauses = {c.anchor: c for c in declaration.clauses.all()}
