@@ -22,7 +22,6 @@ import dataclasses
 import re
 import unicodedata
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -36,29 +35,12 @@ from ..models import (
     save_versioned,
 )
 from . import parsing
-
-
-class ImportRejected(ValueError):
-    """The input cannot be imported; the message says why, in words staff understand."""
-
-
-def decode_text(data):
-    """Bytes of an uploaded file -> text, refusing binary, undecodable and oversized input."""
-    limit = settings.TRACKER_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ImportRejected(
-            f"The file is {len(data):,} bytes; the limit is {limit:,} bytes. "
-            "Is this really a declaration's text?"
-        )
-    if b"\x00" in data[:8192]:
-        raise ImportRejected("The file is binary, not text. Upload a plain-text (.txt) file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            f"The file is not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at "
-            f"position {error.start}). Save it as UTF-8 and try again."
-        ) from None
+from .limits import (
+    ImportRejected,
+    check_limits,
+    check_paragraphs,
+    decode_text,  # noqa: F401 - the admin's import form reads it from here
+)
 
 
 def normalise_name(name):
@@ -241,14 +223,12 @@ def _clause_changes(declaration, parsed):
 
 def plan_import(text, *, slug=None, source_url=""):
     """Parse `text` and compare it with the database. Writes nothing."""
-    if len(text.encode()) > settings.TRACKER_IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            f"The text is longer than the limit of {settings.TRACKER_IMPORT_MAX_BYTES:,} bytes."
-        )
+    check_limits(text)
     try:
         parsed = parsing.parse_declaration(text)
     except parsing.ParseError as error:
         raise ImportRejected(str(error)) from None
+    check_paragraphs(parsed)
     if parsed.adopted_on is None:
         raise ImportRejected(
             "No adoption date found: neither the opening paragraph nor a closing "
