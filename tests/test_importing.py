@@ -321,7 +321,7 @@ class TestAdminUploadLimits:
         fields = {"confirm": "1"} if step == "confirm" else {}
         response = self.post(client, editor, data, **fields)
         assert response.status_code == 200
-        assert "The file is binary, not text (it has a NUL byte at position" in response.text
+        assert "The file is binary, not text. It has a NUL byte at position" in response.text
         assert row_counts() == (0, 0, 0, 0)
 
     def test_a_20_mb_file_is_reported_as_over_the_limit_not_by_a_false_size(self, client, editor):

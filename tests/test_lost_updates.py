@@ -8,6 +8,7 @@ declaration importer against an admin page opened before it ran.
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -36,6 +37,7 @@ from declarations.models import (
     Relation,
     Theme,
     record_status,
+    save_versioned,
 )
 from tests.factories import make_clause, make_declaration, make_instrument
 from tests.test_admin import CONFLICT, page_data
@@ -264,12 +266,22 @@ def import_update_by_command(text, tmp_path, user):
     call_command("import_declaration", str(path), "--update", stdout=io.StringIO())
 
 
+IMPORT = "admin:declarations_declaration_import"
+
+
+def preview_import(client, text):
+    """The preview page, and the confirmation a browser would post from it."""
+    response = client.post(reverse(IMPORT), {"text": text})
+    assert response.status_code == 200 and response.context["plan"] is not None
+    state = re.search(r'name="state" value="([^"]+)"', response.text).group(1)
+    return response, {"text": text, "update": "on", "confirm": "1", "state": state}
+
+
 def import_update_by_admin(text, tmp_path, user):
     client = Client()
     client.force_login(user)
-    confirm = {"text": text, "update": "on", "confirm": "1"}
-    response = client.post(reverse("admin:declarations_declaration_import"), confirm)
-    assert response.status_code == 302
+    _, confirm = preview_import(client, text)
+    assert client.post(reverse(IMPORT), confirm).status_code == 302
 
 
 @pytest.mark.parametrize("run_import", [import_update_by_command, import_update_by_admin])
@@ -290,6 +302,32 @@ def test_a_page_opened_before_an_import_update_cannot_put_the_old_text_back(
     assert (declaration.text, declaration.meeting, declaration.version) == (edited, "19th ADMM", 2)
     clause = declaration.clauses.get(part=Part.OPERATIVE, number=2)
     assert (clause.text.startswith("FURTHER INTENSIFY"), clause.version) == (True, 2)
+
+
+def test_an_update_confirmed_from_a_preview_older_than_a_clause_edit_is_refused(
+    editor, administrator
+):
+    seed = SEED_PATH.read_text(encoding="utf-8")
+    declaration = import_text(seed).declaration
+    importer = Client()
+    importer.force_login(administrator)
+    edited = seed.replace("INTENSIFY efforts", "FURTHER INTENSIFY efforts")
+    _, stale_confirm = preview_import(importer, edited)
+
+    clause = declaration.clauses.get(part=Part.OPERATIVE, number=3)
+    clause.text = "Wording corrected by staff after the preview."
+    save_versioned(clause, version=clause.version)
+    response = importer.post(reverse(IMPORT), stale_confirm)
+
+    assert response.status_code == 200
+    assert "changed since this preview" in response.text
+    assert "op-3 edited" in response.context["plan"].preview_text  # now listed, for review
+    assert Clause.objects.get(pk=clause.pk).text == "Wording corrected by staff after the preview."
+    assert Declaration.objects.get(pk=declaration.pk).text == seed
+
+    _, fresh_confirm = preview_import(importer, edited)
+    assert importer.post(reverse(IMPORT), fresh_confirm).status_code == 302
+    assert Declaration.objects.get(pk=declaration.pk).text == edited
 
 
 # Every page is covered ----------------------------------------------------------------------

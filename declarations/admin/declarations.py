@@ -152,19 +152,8 @@ class DeclarationAdmin(VersionedAdmin):
         if request.method == "POST" and form.is_valid():
             plan = form.plan
             if "confirm" in request.POST and not plan.unchanged:
-                try:
-                    declaration = apply_import(plan, update=form.cleaned_data["update"])
-                except ImportRejected as rejected:
-                    form.add_error("update", str(rejected))
-                else:
-                    verb = "Updated" if plan.existing else "Imported"
-                    self.message_user(
-                        request,
-                        f"{verb} {declaration}: {len(plan.parsed.clauses)} clauses, "
-                        f"{len(plan.new_instruments)} new instruments. Check the proposed "
-                        "clauses and instrument links below.",
-                        messages.SUCCESS,
-                    )
+                declaration = self.confirm_import(request, form, plan)
+                if declaration is not None:
                     return HttpResponseRedirect(
                         reverse("admin:declarations_declaration_change", args=[declaration.pk])
                     )
@@ -177,6 +166,34 @@ class DeclarationAdmin(VersionedAdmin):
             "plan": plan,
         }
         return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
+
+    def confirm_import(self, request, form, plan):
+        """Apply a confirmed plan; None, with the reason on the form, when it is refused.
+
+        An update must be confirmed from a preview of the declaration as it is now: the
+        preview carries the plan's `state`, and a save of the declaration or of one of its
+        clauses since then would otherwise be overwritten by changes nobody reviewed."""
+        if plan.needs_update and request.POST.get("state") != plan.state:
+            form.add_error(
+                None,
+                "The declaration or one of its clauses was changed since this preview. Here "
+                "is what the update would do now; confirm again to apply it.",
+            )
+            return None
+        try:
+            declaration = apply_import(plan, update=form.cleaned_data["update"])
+        except ImportRejected as rejected:
+            form.add_error("update", str(rejected))
+            return None
+        verb = "Updated" if plan.existing else "Imported"
+        self.message_user(
+            request,
+            f"{verb} {declaration}: {len(plan.parsed.clauses)} clauses, "
+            f"{len(plan.new_instruments)} new instruments. Check the proposed "
+            "clauses and instrument links below.",
+            messages.SUCCESS,
+        )
+        return declaration
 
 
 class ReferenceInline(VersionedInlineMixin, admin.TabularInline):

@@ -19,6 +19,7 @@ Rules:
 """
 
 import dataclasses
+import hashlib
 import re
 import unicodedata
 
@@ -105,6 +106,17 @@ class ImportPlan:
     @property
     def needs_update(self):
         return self.existing is not None and not self.unchanged
+
+    @property
+    def state(self):
+        """What the plan was made against: the versions of the existing declaration and its
+        clauses. A confirmation made after a preview of another state would apply changes
+        nobody reviewed."""
+        if self.existing is None:
+            return "new"
+        versions = sorted(self.existing.clauses.values_list("pk", "version"))
+        rows = ",".join(f"{pk}.{version}" for pk, version in versions)
+        return hashlib.sha256(f"{self.existing.version}|{rows}".encode()).hexdigest()[:20]
 
     @property
     def new_instruments(self):

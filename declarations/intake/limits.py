@@ -32,8 +32,8 @@ def decode_text(data):
     nul = data.find(b"\x00")
     if nul != -1:
         raise ImportRejected(
-            f"The file is binary, not text (it has a NUL byte at position {nul:,}). "
-            "Upload a plain-text (.txt) file."
+            f"The file is binary, not text. It has a NUL byte at position {nul:,}; upload a "
+            "plain-text (.txt) file."
         )
     try:
         return data.decode("utf-8-sig")
