@@ -6,6 +6,9 @@ save path (save_versioned), two editors save different changes to the instrument
 country editors record new entries for it. Optimistic locking must let exactly one writer of
 each row win, refuse every other with EditConflict, and lose nothing: the row ends up as
 its winner left it. New entries are appended, never lost. Repeated ROUNDS times.
+
+An update by the declaration importer races a staff edit of a clause it changes the same
+way: one wins, the other is told, and the clause is what the winner wrote.
 """
 
 import datetime
@@ -15,10 +18,14 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from declarations.demo import SEED as SEED_PATH
+from declarations.intake.importing import ImportRejected, apply_import, import_text, plan_import
 from declarations.models import (
+    Clause,
     EditConflict,
     ImplementationStatus,
     Instrument,
+    Part,
     ReviewState,
     Status,
     record_status,
@@ -28,6 +35,7 @@ from declarations.models import (
 from tests.factories import make_instrument
 
 ROUNDS = 100
+IMPORT_ROUNDS = 20
 
 pytestmark = [
     pytest.mark.skipif(
@@ -179,3 +187,38 @@ def test_concurrent_reviews_edits_and_recordings_lose_nothing_and_report_every_c
     # Every round had exactly three conflicts (two on the entry, one on the instrument).
     assert tally["conflicts reported"] == 3 * ROUNDS
     print(f"\n{ROUNDS} rounds; entry won by: {dict(tally)}")
+
+
+def test_an_import_update_racing_a_clause_edit_one_wins_and_the_other_is_told():
+    seed = SEED_PATH.read_text(encoding="utf-8")
+    declaration = import_text(seed).declaration
+    clause_pk = declaration.clauses.get(part=Part.OPERATIVE, number=2).pk
+    winners = Counter()
+    for round_number in range(IMPORT_ROUNDS):
+        text = seed.replace("INTENSIFY efforts", f"INTENSIFY (round {round_number}) efforts")
+
+        def importer(text=text):
+            plan = plan_import(text)  # the preview, before the race
+
+            def apply():
+                try:
+                    apply_import(plan, update=True)
+                except ImportRejected as rejected:
+                    raise EditConflict(str(rejected)) from None
+
+            return apply
+
+        def staff_edit(round_number=round_number):
+            seen = Clause.objects.get(pk=clause_pk)
+            seen.text = f"INTENSIFY efforts, staff wording {round_number}."
+            return lambda: save_versioned(seen, version=seen.version)
+
+        outcome = run_together([("import", importer), ("staff", staff_edit)])
+        assert sorted(map(str, outcome.values())) == ["conflict", "won"], outcome
+        stored = Clause.objects.get(pk=clause_pk).text
+        if outcome["import"] == "won":
+            assert stored.startswith(f"INTENSIFY (round {round_number}) efforts")
+        else:
+            assert stored == f"INTENSIFY efforts, staff wording {round_number}."
+        winners[next(name for name, result in outcome.items() if result == "won")] += 1
+    print(f"\n{IMPORT_ROUNDS} rounds; won by: {dict(winners)}")

@@ -1,14 +1,26 @@
 import datetime
 import io
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from declarations.demo import SEED as SEED_PATH
 from declarations.intake import importing
-from declarations.intake.importing import ImportRejected, decode_text, import_text, plan_import
+from declarations.intake.importing import (
+    ImportRejected,
+    apply_import,
+    decode_text,
+    import_text,
+    plan_import,
+)
 from declarations.models import (
     Clause,
     Declaration,
@@ -18,6 +30,7 @@ from declarations.models import (
     Reference,
     Relation,
     VerbClass,
+    save_versioned,
 )
 from tests.factories import make_status
 
@@ -164,6 +177,34 @@ class TestChangedText:
         assert clause.history.count() == 2
         assert ImplementationStatus.objects.filter(instrument=acdn).count() == 1
 
+    def test_an_update_bumps_the_version_of_the_declaration_and_each_clause_it_changes(self):
+        declaration = import_text(SEED).declaration
+        edited = SEED.replace("INTENSIFY efforts", "FURTHER INTENSIFY efforts")
+        import_text(edited, update=True)
+        declaration.refresh_from_db()
+        versions = dict(
+            declaration.clauses.filter(part=Part.OPERATIVE).values_list("number", "version")
+        )
+        assert declaration.version == 2
+        assert versions[2] == 2
+        assert set(versions.values()) == {1, 2}  # the unchanged clauses were not written
+
+    def test_an_update_prepared_before_someone_saved_a_clause_is_refused_and_writes_nothing(
+        self,
+    ):
+        declaration = import_text(SEED).declaration
+        plan = plan_import(SEED.replace("INTENSIFY efforts", "FURTHER INTENSIFY efforts"))
+        clause = declaration.clauses.get(part=Part.OPERATIVE, number=2)
+        clause.text = "INTENSIFY efforts, as staff corrected it."
+        save_versioned(clause, version=clause.version)
+
+        with pytest.raises(ImportRejected, match="changed by someone else"):
+            apply_import(plan, update=True)
+        clause.refresh_from_db()
+        declaration.refresh_from_db()
+        assert clause.text == "INTENSIFY efforts, as staff corrected it."
+        assert declaration.version == 1
+
     def test_a_removed_clause_is_listed_before_anything_changes(self):
         import_text(SEED)
         shorter = SEED.replace(
@@ -183,9 +224,10 @@ class TestBadInput:
         [
             (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
             ("RECOGNISING caf\u00e9".encode("latin-1"), "not UTF-8"),
-            (b"x" * 1_000_001, "limit"),
+            (b"x" * 1_000_001, "over 1 MB, the limit"),
+            (b"RECOGNISING peace;\n" * 500 + b"\x00", "NUL byte at position 9,500"),
         ],
-        ids=["binary", "undecodable", "oversized"],
+        ids=["binary", "undecodable", "oversized", "nul-after-8-kb"],
     )
     def test_it_refuses_files_that_are_not_declaration_text(self, data, message):
         with pytest.raises(ImportRejected, match=message):
@@ -222,6 +264,80 @@ class TestBadInput:
         assert row_counts() == (0, 0, 0, 0)
 
 
+def many_paragraphs(count):
+    """A text shaped like a declaration with `count` operative paragraphs."""
+    body = "".join(f"{n}. ADOPT the Concept Paper on Topic {n} (CP{n});\n" for n in range(count))
+    return (
+        "Joint Declaration of the ADMM\nRECOGNISING the importance of peace;\n"
+        f"HEREBY DECLARE TO:\n{body}ADOPTED in Kuala Lumpur on 31 October 2025.\n"
+    )
+
+
+class TestLimits:
+    """Explicit limits, checked before the text is parsed (the paragraphs per part once
+    it is, before anything is written), each named in its message."""
+
+    def test_forty_thousand_paragraphs_are_refused_at_once_naming_the_limit(self, settings):
+        settings.TRACKER_IMPORT_MAX_BYTES = 5_000_000
+        started = time.monotonic()
+        with pytest.raises(ImportRejected, match="40,004 non-blank lines; the limit is 10,000"):
+            plan_import(many_paragraphs(40_000))
+        assert time.monotonic() - started < 2  # refused before the parser saw it
+        assert row_counts() == (0, 0, 0, 0)
+
+    def test_a_part_with_more_paragraphs_than_the_limit_is_refused(self, settings):
+        settings.TRACKER_IMPORT_MAX_PARAGRAPHS = 30
+        with pytest.raises(ImportRejected, match="operative part has 31 paragraphs; the limit"):
+            import_text(many_paragraphs(31))
+        assert row_counts() == (0, 0, 0, 0)
+
+    def test_a_part_at_the_limit_is_imported(self, settings):
+        settings.TRACKER_IMPORT_MAX_PARAGRAPHS = 30
+        declaration = import_text(many_paragraphs(30)).declaration
+        assert declaration.clauses.filter(part=Part.OPERATIVE).count() == 30
+
+    def test_an_overlong_line_is_refused_naming_it(self):
+        text = SEED.replace("INTENSIFY efforts", "INTENSIFY " + "very " * 3000 + "efforts")
+        with pytest.raises(ImportRejected, match=r"Line \d+ is 15,\d{3} characters long; the lim"):
+            plan_import(text)
+
+    def test_a_nul_character_in_pasted_text_is_refused(self):
+        with pytest.raises(ImportRejected, match="NUL character at position 12"):
+            plan_import("RECOGNISING \x00" + SEED)
+
+
+class TestAdminUploadLimits:
+    URL = "admin:declarations_declaration_import"
+
+    def post(self, client, editor, data, **fields):
+        client.force_login(editor)
+        upload = SimpleUploadedFile("declaration.txt", data)
+        return client.post(reverse(self.URL), {"file": upload, **fields})
+
+    @pytest.mark.parametrize("step", ["preview", "confirm"])
+    def test_a_nul_after_the_first_8_kb_is_refused_at_each_step(self, client, editor, step):
+        data = SEED.encode() + b"\x00" + b"\n"
+        assert len(SEED.encode()) > 8192
+        fields = {"confirm": "1"} if step == "confirm" else {}
+        response = self.post(client, editor, data, **fields)
+        assert response.status_code == 200
+        assert "The file is binary, not text. It has a NUL byte at position" in response.text
+        assert row_counts() == (0, 0, 0, 0)
+
+    def test_a_20_mb_file_is_reported_as_over_the_limit_not_by_a_false_size(self, client, editor):
+        response = self.post(client, editor, b"RECOGNISING peace;\n" * 1_050_000)
+        assert "The file is over 1 MB, the limit for a declaration" in response.text
+        assert "1,000,001" not in response.text
+
+    def test_forty_thousand_paragraphs_are_refused_on_the_confirm(self, client, editor, settings):
+        settings.TRACKER_IMPORT_MAX_BYTES = 5_000_000
+        data = many_paragraphs(40_000).encode()
+        response = self.post(client, editor, data, confirm="1")
+        assert response.status_code == 200
+        assert "the limit is 10,000" in response.text
+        assert row_counts() == (0, 0, 0, 0)
+
+
 class TestCommand:
     def run(self, *args):
         out = io.StringIO()
@@ -254,6 +370,43 @@ class TestCommand:
     def test_import_then_reimport_says_nothing_changed(self):
         assert "Imported admm-2025-kuala-lumpur." in self.run(str(SEED_PATH))
         assert "Nothing changed." in self.run(str(SEED_PATH))
+
+    def test_a_file_past_a_limit_is_one_clear_line_and_exit_code_1(self, tmp_path):
+        path = tmp_path / "huge.txt"
+        path.write_text(many_paragraphs(40_000), encoding="utf-8")
+        # A database with no tables: nothing could be written even if the limit failed.
+        env = os.environ | {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "TRACKER_IMPORT_MAX_BYTES": "5000000",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "import_declaration", str(path)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "CommandError: The text has 40,004 non-blank lines; the limit is 10,000. "
+            "Is this really one declaration's text?"
+        ]
+
+    def test_a_nul_after_the_first_8_kb_is_a_clear_error(self, tmp_path):
+        path = tmp_path / "declaration.txt"
+        path.write_bytes(SEED.encode() + b"\x00")
+        with pytest.raises(CommandError, match="binary, not text"):
+            self.run(str(path))
+        assert row_counts() == (0, 0, 0, 0)
+
+    def test_an_oversized_file_is_reported_as_over_the_limit(self, tmp_path, settings):
+        settings.TRACKER_IMPORT_MAX_BYTES = 10_000
+        path = tmp_path / "declaration.txt"
+        path.write_bytes(b"RECOGNISING peace;\n" * 50_000)
+        with pytest.raises(CommandError, match="over 10,000 bytes, the limit"):
+            self.run(str(path))
 
     def test_a_missing_file_is_a_clear_error(self):
         with pytest.raises(CommandError, match="Cannot read /nonexistent.txt"):

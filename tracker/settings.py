@@ -235,6 +235,13 @@ TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
 TRACKER_CHANGES_PROGRESS_STEP = env_int("TRACKER_CHANGES_PROGRESS_STEP", 10)
 # The largest declaration text (or uploaded file) the importer accepts, in bytes.
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
+# More than any declaration has, and well within the range of a clause's number (32,767).
+TRACKER_IMPORT_MAX_PARAGRAPHS = env_int("TRACKER_IMPORT_MAX_PARAGRAPHS", 2_000)
+if not 1 <= TRACKER_IMPORT_MAX_PARAGRAPHS <= 30_000:
+    raise ImproperlyConfigured("TRACKER_IMPORT_MAX_PARAGRAPHS must be between 1 and 30000.")
+# Checked before parsing: non-blank lines in a text, and characters in one line.
+TRACKER_IMPORT_MAX_LINES = env_int("TRACKER_IMPORT_MAX_LINES", 10_000)
+TRACKER_IMPORT_MAX_LINE_CHARS = env_int("TRACKER_IMPORT_MAX_LINE_CHARS", 10_000)
 # How far in the future a status entry's as-of date may lie (time zones differ by a day).
 TRACKER_MAX_FUTURE_DAYS = env_int("TRACKER_MAX_FUTURE_DAYS", 1)
 # When true, anyone may read the reports; otherwise they need a signed-in user who may view

@@ -6,8 +6,9 @@ Rules that matter here, each enforced in this package and pinned by tests/test_a
   rules are those of the model layer;
 - a country editor sees published entries plus their own parties' entries, and may change
   only their parties' drafts; published and rejected entries are read-only for everyone;
-- declarations, instruments and status entries carry a version: a save over a newer
-  version is refused with a message and writes nothing;
+- every model staff edit carries a version, and so does each inline row (VersionedMixin,
+  VersionedInlineMixin): a save over a newer version is refused with a message and the
+  page writes nothing (tests/test_lost_updates.py races every page and inline);
 - history pages are read-only (django-simple-history's "revert" form is closed).
 
 Each module registers its models: importing them here is what `admin.autodiscover()`

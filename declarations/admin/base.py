@@ -3,9 +3,10 @@ base classes."""
 
 from django.contrib import messages
 from django.contrib.admin import ActionLocation
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
@@ -15,9 +16,12 @@ from ..models import (
     EditConflict,
     ReviewState,
     Status,
+    conflict_message,
+    delete_versioned,
+    is_current_version,
     save_versioned,
 )
-from .forms import VersionedModelForm
+from .forms import InlineVersionedModelForm, VersionedModelForm
 
 SHORT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
 ADMIN_CSS = {"all": ["declarations/admin.css"]}
@@ -73,8 +77,10 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class VersionedAdmin(ReadOnlyHistoryAdmin):
-    """For models with a `version` field: saves go through `save_versioned`."""
+class VersionedMixin:
+    """For a ModelAdmin of a model with a `version` field: saves go through
+    `save_versioned`, and a save that loses the race writes nothing, page and inlines alike
+    (the change view's transaction rolls back)."""
 
     form = VersionedModelForm
 
@@ -91,3 +97,46 @@ class VersionedAdmin(ReadOnlyHistoryAdmin):
             # Lost a race after the form validated; the view's transaction has rolled back.
             self.message_user(request, str(conflict), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class VersionedAdmin(VersionedMixin, ReadOnlyHistoryAdmin):
+    """A versioned model with its change history."""
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Inline rows that carry the version each row had when the page was loaded.
+
+    A row edited or deleted on a page opened before someone else saved that row is
+    refused with the conflict message, and the page writes nothing: the rows are checked
+    while the page validates, then saved or deleted through `save_versioned` and
+    `delete_versioned` inside the change view's transaction, where a race lost after the
+    check rolls the whole page back. Rows left untouched are not written, so they do not
+    block the page.
+    """
+
+    def clean(self):
+        super().clean()
+        # Django ignores the errors of a row marked for deletion, so its check is here.
+        self.versions_seen = {}
+        for form in self.initial_forms:
+            if form.instance.pk is None or not self._should_delete_form(form):
+                continue
+            seen = form.cleaned_data.get("version_seen")
+            if seen is None or not is_current_version(form.instance, seen):
+                raise ValidationError(conflict_message(self.model), code="conflict")
+            self.versions_seen[form.instance.pk] = seen
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            delete_versioned(obj, version=self.versions_seen[obj.pk])
+
+
+class VersionedInlineMixin:
+    """For an inline of a model with a `version` field (see VersionedInlineFormSet)."""
+
+    form = InlineVersionedModelForm
+    formset = VersionedInlineFormSet
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "version_seen" in fields else [*fields, "version_seen"]

@@ -17,14 +17,21 @@ from ..models import (
     Reference,
     Theme,
 )
-from .base import ADMIN_CSS, SHORT_TEXT, ReadOnlyHistoryAdmin, VersionedAdmin, report_path
+from .base import (
+    ADMIN_CSS,
+    SHORT_TEXT,
+    VersionedAdmin,
+    VersionedInlineMixin,
+    VersionedMixin,
+    report_path,
+)
 from .forms import DeclarationImportForm
 
 # Parties and themes ------------------------------------------------------------------------
 
 
 @admin.register(Party)
-class PartyAdmin(ReadOnlyHistoryAdmin):
+class PartyAdmin(VersionedAdmin):
     list_display = ["name", "code", "group", "member_since"]
     list_filter = ["group"]
     search_fields = ["name", "code"]
@@ -32,7 +39,7 @@ class PartyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(VersionedMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -41,7 +48,7 @@ class ThemeAdmin(admin.ModelAdmin):
 # Declarations and clauses ------------------------------------------------------------------
 
 
-class ClauseInline(admin.TabularInline):
+class ClauseInline(VersionedInlineMixin, admin.TabularInline):
     """Staff correct what the importer proposed: lead verb, class, trackable; the clause's
     own page (the change link) holds its instrument links."""
 
@@ -55,6 +62,7 @@ class ClauseInline(admin.TabularInline):
         "trackable",
         "text",
         "instruments_cited",
+        "version_seen",
     ]
     readonly_fields = ["instruments_cited"]
     formfield_overrides = SHORT_TEXT
@@ -144,19 +152,8 @@ class DeclarationAdmin(VersionedAdmin):
         if request.method == "POST" and form.is_valid():
             plan = form.plan
             if "confirm" in request.POST and not plan.unchanged:
-                try:
-                    declaration = apply_import(plan, update=form.cleaned_data["update"])
-                except ImportRejected as rejected:
-                    form.add_error("update", str(rejected))
-                else:
-                    verb = "Updated" if plan.existing else "Imported"
-                    self.message_user(
-                        request,
-                        f"{verb} {declaration}: {len(plan.parsed.clauses)} clauses, "
-                        f"{len(plan.new_instruments)} new instruments. Check the proposed "
-                        "clauses and instrument links below.",
-                        messages.SUCCESS,
-                    )
+                declaration = self.confirm_import(request, form, plan)
+                if declaration is not None:
                     return HttpResponseRedirect(
                         reverse("admin:declarations_declaration_change", args=[declaration.pk])
                     )
@@ -170,14 +167,42 @@ class DeclarationAdmin(VersionedAdmin):
         }
         return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
 
+    def confirm_import(self, request, form, plan):
+        """Apply a confirmed plan; None, with the reason on the form, when it is refused.
 
-class ReferenceInline(admin.TabularInline):
+        An update must be confirmed from a preview of the declaration as it is now: the
+        preview carries the plan's `state`, and a save of the declaration or of one of its
+        clauses since then would otherwise be overwritten by changes nobody reviewed."""
+        if plan.needs_update and request.POST.get("state") != plan.state:
+            form.add_error(
+                None,
+                "The declaration or one of its clauses was changed since this preview. Here "
+                "is what the update would do now; confirm again to apply it.",
+            )
+            return None
+        try:
+            declaration = apply_import(plan, update=form.cleaned_data["update"])
+        except ImportRejected as rejected:
+            form.add_error("update", str(rejected))
+            return None
+        verb = "Updated" if plan.existing else "Imported"
+        self.message_user(
+            request,
+            f"{verb} {declaration}: {len(plan.parsed.clauses)} clauses, "
+            f"{len(plan.new_instruments)} new instruments. Check the proposed "
+            "clauses and instrument links below.",
+            messages.SUCCESS,
+        )
+        return declaration
+
+
+class ReferenceInline(VersionedInlineMixin, admin.TabularInline):
     model = Reference
     autocomplete_fields = ["instrument"]
     extra = 0
 
 
-class ClauseReferenceInline(admin.TabularInline):
+class ClauseReferenceInline(VersionedInlineMixin, admin.TabularInline):
     model = Reference
     autocomplete_fields = ["clause"]
     extra = 0
@@ -189,7 +214,7 @@ class ClauseReferenceInline(admin.TabularInline):
 
 
 @admin.register(Clause)
-class ClauseAdmin(ReadOnlyHistoryAdmin):
+class ClauseAdmin(VersionedAdmin):
     list_display = ["__str__", "part", "number", "lead_verb", "verb_class", "trackable"]
     list_filter = ["part", "verb_class", "trackable", "declaration"]
     list_select_related = ["declaration"]
@@ -200,7 +225,7 @@ class ClauseAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ReadOnlyHistoryAdmin):
+class ReferenceAdmin(VersionedAdmin):
     """Mostly edited inline; registered so its change history can be read."""
 
     list_display = ["clause", "relation", "instrument"]

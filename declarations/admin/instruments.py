@@ -20,11 +20,10 @@ from ..models import (
     record_status,
     reportable_parties,
 )
-from .base import ADMIN_CSS, VersionedAdmin, progress_bar, status_badge
+from .base import ADMIN_CSS, VersionedAdmin, VersionedInlineMixin, progress_bar, status_badge
 from .declarations import ClauseReferenceInline
 from .forms import (
     EvidenceFormSet,
-    InlineVersionedModelForm,
     RecordProgressForm,
     evidence_links,
 )
@@ -39,10 +38,9 @@ from .list_filters import (
 )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(VersionedInlineMixin, admin.TabularInline):
     model = Instrument
     fk_name = "parent"
-    form = InlineVersionedModelForm
     fields = ["name", "kind", "due_on", "completed_on", "version_seen"]
     extra = 0
     show_change_link = True

@@ -1,13 +1,15 @@
 """API tokens, issued and revoked by administrators."""
 
 from django.contrib import admin, messages
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import ApiToken
+from .base import VersionedMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(VersionedMixin, admin.ModelAdmin):
     """API keys for consumers. The key is shown once, in the message after creation; only
     its hash is stored, so a lost key is replaced by a new token, not recovered."""
 
@@ -29,7 +31,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["user", "name", "expires_at"]
-        return ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        return [
+            "name",
+            "user",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "version_seen",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -52,5 +63,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = queryset.filter(revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), version=F("version") + 1
+        )
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

@@ -12,41 +12,36 @@ Rules:
   applied only with `update=True`, clause by clause: edited clauses keep their identity
   (and so their history and staff corrections of unchanged clauses stay); statuses belong
   to instruments, so no status is ever removed by an import.
+- An update is a versioned edit like any other (`save_versioned`, `delete_versioned`): it
+  bumps the version of the declaration and of each clause it changes, so a page opened
+  before the import cannot save its older text back; and it is refused, writing nothing,
+  if someone saved the declaration or one of those clauses after the plan was made.
 """
 
 import dataclasses
+import hashlib
 import re
 import unicodedata
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import Clause, Declaration, Instrument, Reference
+from ..models import (
+    Clause,
+    Declaration,
+    EditConflict,
+    Instrument,
+    Reference,
+    delete_versioned,
+    save_versioned,
+)
 from . import parsing
-
-
-class ImportRejected(ValueError):
-    """The input cannot be imported; the message says why, in words staff understand."""
-
-
-def decode_text(data):
-    """Bytes of an uploaded file -> text, refusing binary, undecodable and oversized input."""
-    limit = settings.TRACKER_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ImportRejected(
-            f"The file is {len(data):,} bytes; the limit is {limit:,} bytes. "
-            "Is this really a declaration's text?"
-        )
-    if b"\x00" in data[:8192]:
-        raise ImportRejected("The file is binary, not text. Upload a plain-text (.txt) file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            f"The file is not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at "
-            f"position {error.start}). Save it as UTF-8 and try again."
-        ) from None
+from .limits import (
+    ImportRejected,
+    check_limits,
+    check_paragraphs,
+    decode_text,  # noqa: F401 - the admin's import form reads it from here
+)
 
 
 def normalise_name(name):
@@ -111,6 +106,17 @@ class ImportPlan:
     @property
     def needs_update(self):
         return self.existing is not None and not self.unchanged
+
+    @property
+    def state(self):
+        """What the plan was made against: the versions of the existing declaration and its
+        clauses. A confirmation made after a preview of another state would apply changes
+        nobody reviewed."""
+        if self.existing is None:
+            return "new"
+        versions = sorted(self.existing.clauses.values_list("pk", "version"))
+        rows = ",".join(f"{pk}.{version}" for pk, version in versions)
+        return hashlib.sha256(f"{self.existing.version}|{rows}".encode()).hexdigest()[:20]
 
     @property
     def new_instruments(self):
@@ -229,14 +235,12 @@ def _clause_changes(declaration, parsed):
 
 def plan_import(text, *, slug=None, source_url=""):
     """Parse `text` and compare it with the database. Writes nothing."""
-    if len(text.encode()) > settings.TRACKER_IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            f"The text is longer than the limit of {settings.TRACKER_IMPORT_MAX_BYTES:,} bytes."
-        )
+    check_limits(text)
     try:
         parsed = parsing.parse_declaration(text)
     except parsing.ParseError as error:
         raise ImportRejected(str(error)) from None
+    check_paragraphs(parsed)
     if parsed.adopted_on is None:
         raise ImportRejected(
             "No adoption date found: neither the opening paragraph nor a closing "
@@ -295,9 +299,20 @@ def _create_clause(declaration, parsed_clause):
     )
 
 
-@transaction.atomic
 def apply_import(plan, *, update=False):
     """Write the plan. Returns the declaration. All or nothing."""
+    try:
+        return _apply(plan, update=update)
+    except EditConflict:
+        raise ImportRejected(
+            f"The declaration '{plan.slug}' or one of its clauses was changed by someone else "
+            "since this import was prepared. Nothing was imported; start the import again to "
+            "see the changes it would make now."
+        ) from None
+
+
+@transaction.atomic
+def _apply(plan, *, update):
     if plan.unchanged:
         return plan.existing
     if plan.needs_update and not update:
@@ -323,17 +338,17 @@ def apply_import(plan, *, update=False):
         declaration = plan.existing
         for name, value in fields.items():
             setattr(declaration, name, value)
-        declaration.save()
+        save_versioned(declaration, version=declaration.version)
         changes = plan.changes
         for clause in changes.removed:
-            clause.delete()
+            delete_versioned(clause, version=clause.version)
         for stored, incoming in changes.edited:
             stored.text = incoming.text
             stored.lead_word = incoming.lead_word[:60]
             stored.lead_verb = incoming.lead_verb[:60]
             stored.verb_class = incoming.verb_class
             stored.trackable = incoming.trackable
-            stored.save()
+            save_versioned(stored, version=stored.version)
         for incoming in changes.added:
             _create_clause(declaration, incoming)
         clauses = {c.anchor: c for c in declaration.clauses.all()}

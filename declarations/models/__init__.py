@@ -77,6 +77,7 @@ from .tokens import (
 from .versioning import (
     EditConflict,
     conflict_message,
+    delete_versioned,
     is_current_version,
     save_versioned,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "check_as_of",
     "completion",
     "conflict_message",
+    "delete_versioned",
     "end_of_day",
     "is_current_version",
     "is_overdue",

@@ -80,6 +80,7 @@ class Clause(models.Model):
         default=False, help_text="Whether the clause creates work to follow up."
     )
     instruments = models.ManyToManyField("Instrument", through="Reference", related_name="clauses")
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +110,7 @@ class Reference(models.Model):
         "Instrument", on_delete=models.PROTECT, related_name="references"
     )
     relation = models.CharField(max_length=16, choices=Relation.choices)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -22,6 +22,8 @@ class Party(models.Model):
         related_name="parties",
         help_text="Country editors who may report for this party.",
     )
+    # db_default: the data migration that loads the parties writes rows without a version.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[editors])
 
     class Meta:
@@ -37,6 +39,8 @@ class Theme(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    # db_default: the data migration that loads the themes writes rows without a version.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

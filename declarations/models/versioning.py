@@ -1,5 +1,10 @@
 """Optimistic locking for every model with a `version` field: an edit saved over someone
-else's newer save is refused, and nothing is overwritten."""
+else's newer save is refused, and nothing is overwritten.
+
+Every model staff can edit carries a version, and every write of an existing row goes
+through `save_versioned` or `delete_versioned`: the admin's pages and inline rows, the
+declaration importer's updates, the status workflow.
+"""
 
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +29,17 @@ def is_current_version(obj, version):
     return type(obj)._default_manager.filter(pk=obj.pk, version=version).exists()
 
 
+def _claim(obj, version):
+    """Increment the stored version of `obj` if it is still `version`, or raise."""
+    model = type(obj)
+    claimed = model._default_manager.filter(pk=obj.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if claimed != 1:
+        audit.event("edit_conflict", object=describe(obj), version_seen=version)
+        raise EditConflict(conflict_message(model))
+
+
 @transaction.atomic
 def save_versioned(obj, *, version, update_fields=None):
     """Save `obj` only if its row still carries `version`, the one its editor loaded.
@@ -33,15 +49,17 @@ def save_versioned(obj, *, version, update_fields=None):
     Of two saves that loaded the same version the database lets exactly one match; the
     other raises EditConflict and, inside the same transaction, writes nothing.
     """
-    model = type(obj)
-    claimed = model._default_manager.filter(pk=obj.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if claimed != 1:
-        audit.event("edit_conflict", object=describe(obj), version_seen=version)
-        raise EditConflict(conflict_message(model))
+    _claim(obj, version)
     obj.version = version + 1
     if update_fields is not None:
         update_fields = [*update_fields, "version"]
     obj.save(update_fields=update_fields)
     return obj
+
+
+@transaction.atomic
+def delete_versioned(obj, *, version):
+    """Delete `obj` only if its row still carries `version`: a delete made from a page loaded
+    before someone else's save would throw their change away unseen."""
+    _claim(obj, version)
+    obj.delete()

@@ -1,9 +1,11 @@
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from declarations.intake.importing import ImportRejected, decode_text, import_text
+from declarations.intake.importing import import_text
+from declarations.intake.limits import ImportRejected, decode_text
 
 
 class Command(BaseCommand):
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         if json and not dry_run:
             raise CommandError("--json only goes with --dry-run.")
         try:
-            data = sys.stdin.buffer.read() if file == "-" else _read(file)
+            # One byte past the limit is enough to know a file is too large.
+            limit = settings.TRACKER_IMPORT_MAX_BYTES + 1
+            data = sys.stdin.buffer.read(limit) if file == "-" else _read(file, limit)
             plan = import_text(
                 decode_text(data),
                 slug=slug,
@@ -48,10 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{action} {plan.declaration.slug}."))
 
 
-def _read(path):
+def _read(path, limit):
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(limit)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
 
