@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0011_status_current_index_covering'),
+        ('declarations', '0012_version_on_every_staff_edited_model'),
     ]
 
     operations = [
