@@ -30,6 +30,14 @@ from ..models import (
     save_versioned,
 )
 
+# The fields of a status form that `record_status` takes as they are.
+ENTRY_FIELDS = ("party", "status", "progress", "as_of", "note", "state")
+
+
+def entry_fields(cleaned_data):
+    """`record_status` keyword arguments from a status form's cleaned data."""
+    return {name: cleaned_data[name] for name in ENTRY_FIELDS}
+
 
 def state_field():
     """What happens to a new entry, handed to `record_status(state=...)` as chosen."""

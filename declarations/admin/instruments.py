@@ -25,6 +25,7 @@ from .declarations import ClauseReferenceInline
 from .forms import (
     EvidenceFormSet,
     RecordProgressForm,
+    entry_fields,
     evidence_links,
 )
 from .list_filters import (
@@ -285,15 +286,7 @@ class InstrumentAdmin(VersionedAdmin):
         with transaction.atomic():
             entries = [
                 record_status(
-                    instrument=instrument,
-                    party=data["party"],
-                    status=data["status"],
-                    progress=data["progress"],
-                    as_of=data["as_of"],
-                    note=data["note"],
-                    evidence=links,
-                    by=request.user,
-                    state=data["state"],
+                    instrument=instrument, evidence=links, by=request.user, **entry_fields(data)
                 )
                 for instrument in instruments
             ]

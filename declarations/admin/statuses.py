@@ -24,6 +24,7 @@ from .forms import (
     ReviewForm,
     StatusEntryAddForm,
     StatusEntryChangeForm,
+    entry_fields,
 )
 from .list_filters import EstimatedCountPaginator
 from .status_files import StatusFilesAdmin
@@ -147,15 +148,7 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
         ]
         data = form.cleaned_data
         entry = record_status(
-            instrument=data["instrument"],
-            party=data["party"],
-            status=data["status"],
-            progress=data["progress"],
-            as_of=data["as_of"],
-            note=data["note"],
-            evidence=evidence,
-            by=request.user,
-            state=data["state"],
+            instrument=data["instrument"], evidence=evidence, by=request.user, **entry_fields(data)
         )
         # The admin goes on with the form's instance (messages, log entry, redirect) and
         # reads what the formsets saved for its change message.

@@ -12,6 +12,7 @@ from .columns import (
     instrument_url,
     parent_column,
 )
+from .overview import updates_table
 
 
 def changes_tables(*, keep, changed, added, became_overdue, published):
@@ -68,21 +69,10 @@ def changes_tables(*, keep, changed, added, became_overdue, published):
             became_overdue,
             empty="Nothing became overdue.",
         ),
-        Table(
-            counted("Status entries published", published),
-            [
-                Column("Published", lambda e: e.published_at.date(), "date"),
-                Column(
-                    "Instrument",
-                    lambda e: str(e.instrument),
-                    href=lambda e: instrument_url(e.instrument, keep),
-                ),
-                Column("Party", lambda e: e.party_label),
-                Column("Status", lambda e: e.status, "status"),
-                Column("Progress", lambda e: e.progress, "progress"),
-                Column("As of", lambda e: e.as_of, "date"),
-            ],
+        updates_table(
             published,
+            keep=keep,
+            title=counted("Status entries published", published),
             empty="No entry was published.",
         ),
     ]

@@ -79,9 +79,12 @@ def declarations_table(declarations, *, keep):
     )
 
 
-def updates_table(updates, *, keep):
+def updates_table(
+    updates, *, keep, title="Latest published updates", empty="Nothing has been published yet."
+):
+    """Published entries, newest or oldest first as `updates` are ordered."""
     return Table(
-        "Latest published updates",
+        title,
         [
             Column("Published", lambda e: e.published_at.date(), "date"),
             Column(
@@ -96,7 +99,7 @@ def updates_table(updates, *, keep):
             Column("Note", lambda e: e.note, "block"),
         ],
         updates,
-        empty="Nothing has been published yet.",
+        empty=empty,
     )
 
 
