@@ -1,7 +1,9 @@
 """One rule for every number: what was seen on the demo data, and what each rule says
 (README, "How the numbers are counted")."""
 
+import csv
 import datetime
+import io
 
 import pytest
 
@@ -9,6 +11,8 @@ from declarations.models import (
     Basis,
     Instrument,
     Kind,
+    Party,
+    PartyGroup,
     Reference,
     Relation,
     Status,
@@ -162,3 +166,34 @@ class TestOverallAcrossParties:
         instrument = make_instrument(name="Network")
         current = Instrument.objects.with_current_status().get(pk=instrument.pk)
         assert (current.current_status, current.status_basis) == (None, Basis.NONE)
+
+
+class TestPagesSayWhatTheFiguresRestOn:
+    def test_the_instrument_page_names_a_parties_basis(self, client, manager, malaysia):
+        instrument = make_instrument(name="Network", slug="network")
+        make_status(
+            instrument, party=malaysia, status=Status.IN_PROGRESS, progress=40, as_of=D(2026, 1, 1)
+        )
+        client.force_login(manager)
+        html = client.get("/reports/instruments/network/?as_of=2026-02-01").content.decode()
+        members = Party.objects.filter(group=PartyGroup.ASEAN).count()
+        assert f"1 of {members} parties reported; 0 completed" in html
+
+    def test_the_scorecard_shows_what_the_milestones_say(self, seed, client, manager):
+        client.force_login(manager)
+        html = client.get(f"/reports/declarations/{SEED_SLUG}/?as_of={SAMPLE_DAY}").content
+        assert "Milestones 1 of 3: 33%" in html.decode()  # ADSARX: the initial conference
+
+    def test_a_paragraph_citing_nothing_has_no_status_in_the_download(self, seed, client, manager):
+        client.force_login(manager)
+        response = client.get(f"/reports/declarations/{SEED_SLUG}/?as_of={SAMPLE_DAY}&format=csv")
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        header = rows[rows.index(["Clauses"]) + 1]
+        body = rows[rows.index(["Clauses"]) + 2 :]
+        status, instrument = header.index("Status"), header.index("Instrument")
+        citing_nothing = [row for row in body if not row[instrument]]
+        assert citing_nothing, "the seed has paragraphs that cite no instrument"
+        assert {row[status] for row in citing_nothing} == {""}
+        assert "No information" in {row[status] for row in body if row[instrument]}
