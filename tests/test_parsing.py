@@ -323,6 +323,7 @@ class TestSeed:
             "verb_class": "declaratory",
             "trackable": False,
             "text": seed.clauses[0].text,
+            "printed_number": "",
         }
         assert set(data["instruments"][0]) == {"name", "acronym", "kind", "relation", "clause"}
         assert isinstance(data["warnings"], list)
@@ -346,6 +347,14 @@ class TestNumberedDeclaration:
         assert declaration.title == (
             "JOINT DECLARATION OF THE ASEAN DEFENCE MINISTERS ON SUSTAINING PEACE AND "
             "RESILIENCE IN A CHANGING REGION"
+        )
+
+    def test_it_keeps_each_paragraphs_number_as_printed_beside_its_position(self, declaration):
+        numbered = [c for c in declaration.clauses if c.printed_number]
+        assert numbered, "the Singapore text numbers its paragraphs"
+        assert all(c.printed_number.isdigit() for c in numbered)
+        assert [c.number for c in declaration.operative] == list(
+            range(1, len(declaration.operative) + 1)
         )
 
     def test_it_strips_the_numbering_from_operative_paragraphs(self, declaration):

@@ -54,6 +54,7 @@ from .values import (
 class _Paragraph:
     text: str
     lead: _Lead | None
+    printed_number: str = ""
 
 
 @dataclass
@@ -134,7 +135,10 @@ def _split_body(blocks: list[_Block]) -> _Body:
                 continue
             else:
                 in_sublist = False
-                body.paragraphs.append(_Paragraph(text=text, lead=block.lead))
+                printed = str(block.first.number) if block.marker == "num" else ""
+                body.paragraphs.append(
+                    _Paragraph(text=text, lead=block.lead, printed_number=printed)
+                )
     return body
 
 
@@ -180,6 +184,7 @@ def _clauses(
             verb_class=VerbClass.DECLARATORY,
             text=re.sub(r"\s+", " ", paragraph.text).strip(),
             trackable=False,
+            printed_number=paragraph.printed_number,
         )
         if not lead.known:
             warnings.append(
