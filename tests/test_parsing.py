@@ -911,3 +911,49 @@ class TestInstruments:
     )
     def test_the_relation_comes_from_the_lead_verb(self, paragraph, relation):
         assert only_instrument(paragraph).relation == relation
+
+
+# --- Size: long texts parse in one pass; oversized ones are refused with their size -------
+
+
+class TestSize:
+    def test_two_thousand_paragraphs_each_defining_an_acronym_parse_completely(self):
+        from declarations.intake.parsing.scoring import acronym_stress_text
+
+        text = acronym_stress_text(2000)
+        text += "\nWELCOME the progress of the XAAAA and of the XBAAA;"
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2001
+        adopted = [i for i in declaration.instruments if i.relation == Relation.ADOPTS]
+        assert len({i.acronym for i in adopted}) == 2000
+        reused = instruments_in(declaration, "op-2001")
+        assert {i.acronym for i in reused} == {"XAAAA", "XBAAA"}
+
+    def test_an_acronym_inside_a_longer_word_or_compound_is_not_a_reuse(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "ADOPT the Guidelines on Harbour Pilots (GHP);",
+                "SUPPORT the GHPX trials, the GHP-2 pilots and the work under the GHP;",
+            )
+        )
+        assert [i.acronym for i in instruments_in(declaration, "op-2")] == ["GHP"]
+
+    def test_a_text_with_too_many_paragraphs_is_refused_with_its_count(self):
+        from declarations.intake.parsing import parser
+
+        text = declaration_text(
+            "HEREBY DECLARE TO:", *["SUPPORT the work;"] * (parser.MAX_PARAGRAPHS + 1)
+        )
+        with pytest.raises(ParseError, match=r"5,00\d paragraphs"):
+            parse_declaration(text)
+
+    def test_an_over_long_line_is_refused_with_its_number_and_length(self):
+        text = declaration_text("HEREBY DECLARE TO:", "SUPPORT " + "x" * 60_000)
+        with pytest.raises(ParseError, match=r"Line 4 is 60,008 characters long"):
+            parse_declaration(text)
+
+    def test_an_over_long_text_is_refused_with_its_length(self):
+        text = declaration_text("HEREBY DECLARE TO:", *["SUPPORT the work;"] * 120_000)
+        with pytest.raises(ParseError, match="characters long"):
+            parse_declaration(text)

@@ -73,9 +73,20 @@ def parse_declaration(text: str) -> ParsedDeclaration:
     """Read a declaration's text. Raises ParseError when it cannot be read as one."""
     if not text or not text.strip():
         raise ParseError("The declaration text is empty.")
+    _check_size(text)
     lines = _read_lines(text)
+    if len(lines) > MAX_LINES:
+        raise ParseError(
+            f"The text has {len(lines):,} non-empty lines; the parser reads at most "
+            f"{MAX_LINES:,}. Is this one declaration?"
+        )
     start = _body_start(lines)
     body = _split_body(_blocks(lines[start:])) if start is not None else _Body()
+    if len(body.paragraphs) > MAX_PARAGRAPHS:
+        raise ParseError(
+            f"The text has {len(body.paragraphs):,} paragraphs; the parser reads at most "
+            f"{MAX_PARAGRAPHS:,}. Is this one declaration?"
+        )
     if not any(p.lead is not None for p in body.paragraphs):
         raise ParseError(
             "No recognisable clauses found: no paragraph starts with a lead word such as "
@@ -99,6 +110,28 @@ def parse_declaration(text: str) -> ParsedDeclaration:
     )
     _add_metadata(declaration, _header_items(lines[:start]), body)
     return declaration
+
+
+# Limits that keep a pasted text from tying up a worker: the longest declarations run to a
+# few hundred paragraphs of a few thousand characters each.
+MAX_CHARACTERS = 2_000_000
+MAX_LINES = 20_000
+MAX_LINE_CHARACTERS = 50_000
+MAX_PARAGRAPHS = 5_000
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(
+            f"The text is {len(text):,} characters long; the parser reads at most "
+            f"{MAX_CHARACTERS:,}. Is this one declaration?"
+        )
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise ParseError(
+                f"Line {number} is {len(line):,} characters long; the parser reads lines of "
+                f"at most {MAX_LINE_CHARACTERS:,}. Is this a text file?"
+            )
 
 
 def _split_body(blocks: list[_Block]) -> _Body:
@@ -270,6 +303,30 @@ def _add_metadata(declaration: ParsedDeclaration, header: list[_Line], body: _Bo
         )
 
 
+_WORD_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def _acronym_uses(text: str, by_key: dict[str, list[str]]):
+    """(start, end, acronym) for each defined acronym standing alone in `text`.
+
+    One pass over the words of the text, looking each up by its leading letters, so the
+    cost grows with the text and not with the number of acronyms the declaration defines.
+    """
+    for word in _WORD_RUN_RE.finditer(text):
+        candidates = by_key.get(word.group())
+        if not candidates:
+            continue
+        start = word.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_(-"):
+            continue
+        for acronym in candidates:
+            end = start + len(acronym)
+            if text.startswith(acronym, start) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "_-")
+            ):
+                yield start, end, acronym
+
+
 def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[ParsedInstrument]:
     """Every instrument each clause names, once per clause, in the order of the text."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
@@ -306,16 +363,20 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     named_spans: dict[int, list[tuple[int, int]]] = {}
     for index, _, _, span in found:
         named_spans.setdefault(index, []).append(span)
+    by_key: dict[str, list[str]] = {}
+    for acronym in defined:
+        key = _WORD_RUN_RE.match(acronym)
+        if key:
+            by_key.setdefault(key.group(), []).append(acronym)
     for index, clause in enumerate(clauses):
         spans = sorted(named_spans.get(index, []))
-        for acronym, item in defined.items():
-            for match in re.finditer(rf"(?<![\w(-]){re.escape(acronym)}(?![\w-])", clause.text):
-                nearest = bisect.bisect_right(spans, (match.start(), len(clause.text))) - 1
-                if nearest >= 0 and match.start() < spans[nearest][1]:
-                    continue  # part of a name already listed
-                relation = _relation_at(regions_of[index], match.start())
-                reuse = replace(item, relation=relation, clause=clause.anchor)
-                found.append((index, match.start(), reuse, (match.start(), match.end())))
+        for start, end, acronym in _acronym_uses(clause.text, by_key):
+            nearest = bisect.bisect_right(spans, (start, len(clause.text))) - 1
+            if nearest >= 0 and start < spans[nearest][1]:
+                continue  # part of a name already listed
+            relation = _relation_at(regions_of[index], start)
+            reuse = replace(defined[acronym], relation=relation, clause=clause.anchor)
+            found.append((index, start, reuse, (start, end)))
 
     result: list[ParsedInstrument] = []
     seen: set[tuple[str, str, str]] = set()
