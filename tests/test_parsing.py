@@ -957,3 +957,246 @@ class TestSize:
         text = declaration_text("HEREBY DECLARE TO:", *["SUPPORT the work;"] * 120_000)
         with pytest.raises(ParseError, match="characters long"):
             parse_declaration(text)
+
+
+# --- Texts as they come: markup, page furniture, run-on numbering, sub-headings ----------
+
+
+def leads_of(declaration: ParsedDeclaration, part=None) -> list[str]:
+    return [c.lead_verb for c in declaration.clauses if part is None or c.part == part]
+
+
+class TestTextsAsTheyCome:
+    def test_markdown_headings_escaped_numbers_and_emphasis_are_read_as_plain_text(self):
+        declaration = parse_declaration(
+            "\n\n".join(
+                [
+                    "### Joint Statement on Coastal Radar Cooperation",
+                    "**WE**, the Ministers of Transport, gathered in Apia on 2 May 2024;",
+                    "1\\. **NOTING** the growth of coastal traffic;",
+                    "#### A heading the text marks as one, however many words it happens to have",
+                    "2\\. **SUPPORT** the Coastal Radar Network;",
+                    "___",
+                ]
+            )
+        )
+        assert leads_of(declaration) == ["NOTING", "SUPPORT"]
+        assert [c.printed_number for c in declaration.clauses] == ["1", "2"]
+        assert declaration.title == "Joint Statement on Coastal Radar Cooperation"
+
+    def test_editorial_notes_and_footnotes_are_not_paragraphs(self):
+        declaration = parse_declaration(
+            "\n".join(
+                [
+                    "The Economic and Social Council,",
+                    "Noting the survey of harbour tolls[1],",
+                    "[matter omitted]",
+                    "Invites the regional commissions to report;",
+                    "[1] Document E/123.",
+                ]
+            )
+        )
+        assert leads_of(declaration) == ["NOTING", "INVITES"]
+        assert "[1]" not in declaration.clauses[0].text
+
+    def test_page_numbers_and_running_headers_are_dropped_and_the_sentence_continues(self):
+        header = "Joint Communique of the Fourth River Commission Meeting"
+        text = "\n".join(
+            [
+                header,
+                "The Fourth River Commission Meeting was convened on 3 March 2022 in Vientiane;",
+                "RECOGNISING the importance of shared flood data for the",
+                "",
+                "- 1 -",
+                header,
+                "",
+                "communities along the river;",
+                "HEREBY DECLARE TO:",
+                "ESTABLISH the River Flood Data Platform, to be hosted by the",
+                "Page 2 of 3",
+                header,
+                "Secretariat of the Commission;",
+                "3",
+                header,
+                "SUPPORT the training of hydrologists.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.preamble) == 1 and len(declaration.operative) == 2
+        assert declaration.preamble[0].text.endswith(
+            "flood data for the communities along the river;"
+        )
+        assert "Page" not in declaration.operative[0].text
+        assert header not in declaration.operative[0].text
+
+    def test_a_page_break_between_capitalised_words_does_not_split_the_paragraph(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "WELCOME the work of the Regional Coast Guard",
+            "",
+            "12",
+            "",
+            "Forum on search and rescue;",
+            "SUPPORT the forum.",
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2
+        assert "Coast Guard Forum on search" in declaration.operative[0].text
+
+    def test_numbers_running_on_inside_a_line_start_their_own_paragraphs(self):
+        text = "\n".join(
+            [
+                "Resolution on rural roads",
+                "'The Economic and Social Council 1. Notes the report on rural roads;",
+                "2. Approves the survey; and 3. Requests a second survey of bridges;",
+                "CONSIDERS 4. That roads serve markets;",
+                "5. That bridges serve schools; and 6. Invites donors to fund the work.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [c.printed_number for c in declaration.operative] == ["1", "2", "3", "4", "5", "6"]
+        assert leads_of(declaration) == [
+            "NOTES", "APPROVES", "REQUESTS", "CONSIDERS", "CONSIDERS", "INVITES",
+        ]  # fmt: skip
+
+    def test_a_number_inside_a_sentence_is_not_a_paragraph_number(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "1. SUPPORT the 2. Phase of the road survey and the bridges built by 2030. We note",
+                "2. WELCOME the survey.",
+            )
+        )
+        assert [c.printed_number for c in declaration.operative] == ["1", "2"]
+
+    def test_the_body_that_speaks_at_the_end_of_a_title_line_opens_the_text(self):
+        text = "\n".join(
+            [
+                "ROAD SAFETY IN RURAL AREAS The General Assembly, [matter omitted]",
+                "Urges Member States to adopt road safety plans;",
+                "Invites the regional commissions to assist them.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["URGES", "INVITES"]
+        assert declaration.preamble == []
+
+    def test_a_verb_standing_alone_leads_the_numbered_paragraphs_after_it(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "1. ENCOURAGE the Ministers to meet yearly;",
+            "NOTE WITH APPRECIATION",
+            "2. The offer of Fiji to host the next meeting;",
+            "3. The progress of the Harbour Safety Network;",
+            "4. SUPPORT the network.",
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration, Part.OPERATIVE) == [
+            "ENCOURAGE", "NOTE WITH APPRECIATION", "NOTE WITH APPRECIATION", "SUPPORT",
+        ]  # fmt: skip
+        assert declaration.operative[1].text.startswith("The offer of Fiji")
+        assert instruments_in(declaration, "op-3")[0].relation == Relation.NOTES
+
+    def test_a_long_sub_heading_before_a_paragraph_is_not_a_clause(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "Strengthening practical cooperation among the coast guards of the region in 2026",
+            "SUPPORT the exchange of liaison officers;",
+            "2026 Priorities",
+            "WELCOME the new training calendar.",
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration, Part.OPERATIVE) == ["SUPPORT", "WELCOME"]
+
+    def test_verb_led_items_under_as_follows_belong_to_their_paragraph(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "1. TASK the senior officials to implement the work plan as follows:",
+            "- Establish a liaison office;",
+            "- Convene a yearly review;",
+            "2. WELCOME the offer of Samoa.",
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2
+        assert "- Establish a liaison office; - Convene a yearly review;" in (
+            declaration.operative[0].text
+        )
+
+    def test_a_numbered_opening_paragraph_is_kept_out_of_the_clauses_with_a_warning(self):
+        text = "\n".join(
+            [
+                "Joint Declaration on Fisheries",
+                "1. WE, the Ministers of Fisheries, gathered in Suva on 9 June 2025;",
+                "2. NOTING the decline of tuna stocks;",
+                "WE HEREBY DECLARE TO:",
+                "3. SUPPORT the Regional Tuna Plan.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3"]
+        assert [c.anchor for c in declaration.clauses] == ["pre-1", "op-1"]
+        assert any("opening paragraph is numbered 1" in w for w in declaration.warnings)
+
+
+class TestStatementLeads:
+    @pytest.mark.parametrize(
+        ("paragraph", "verb"),
+        [
+            ("We are committed to sharing weather data.", "COMMIT"),
+            ("We remain firmly committed to open markets.", "COMMIT"),
+            ("We will also continue to train pilots.", "CONTINUE"),
+            ("We must strengthen our ports.", "STRENGTHEN"),
+            ("We seek closer ties among our universities.", "SEEK"),
+            ("We signed the Harbour Accord.", "SIGNED"),
+            ("We therefore recognise the role of farmers.", "RECOGNISE"),
+            ("As maritime nations, we support freedom of navigation.", "SUPPORT"),
+            ("Furthermore, we welcome the new observers.", "WELCOME"),
+            ("With regard to fisheries, we encourage joint patrols.", "ENCOURAGE"),
+            ("Upon the request of the Chair, we convene a working group.", "CONVENE"),
+            ("In this regard, we call for more data sharing.", "CALL FOR"),
+            ("Noting the storms of 2024, we pledge relief funds.", "PLEDGE"),
+            ("To reach these goals we must continue working together.", "CONTINUE"),
+        ],
+    )
+    def test_the_verb_after_we_or_after_an_opening_phrase_leads(self, paragraph, verb):
+        text = "\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                paragraph,
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.preamble == []
+        assert declaration.operative[0].lead_verb == verb
+
+    def test_a_correct_past_tense_is_not_taken_for_a_typo(self):
+        text = declaration_text("HEREBY DECLARE TO:", "We underscored the value of drills.")
+        declaration = parse_declaration(text)
+        assert declaration.operative[0].lead_verb == "UNDERSCORED"
+        assert declaration.operative[0].verb_class == VerbClass.DECLARATORY
+        assert not any("corrected" in w for w in declaration.warnings)
+
+    def test_an_adjective_after_the_verb_is_not_part_of_a_two_word_lead(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "Explore further cooperation in cyber security;",
+                "Decides further that the group shall meet twice a year;",
+            )
+        )
+        assert leads_of(declaration, Part.OPERATIVE) == ["EXPLORE", "DECIDES FURTHER"]
+
+    def test_a_statement_opening_with_narrative_has_no_preamble(self):
+        text = "\n\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                "Ten years after our first meeting, trade has doubled.",
+                "We welcome the Port Safety Initiative.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.preamble == []
+        assert len(declaration.operative) == 2
+        assert declaration.operative[0].verb_class == VerbClass.UNKNOWN

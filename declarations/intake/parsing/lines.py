@@ -4,7 +4,9 @@ operative part."""
 from __future__ import annotations
 
 import functools
+import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .dates import (
@@ -16,6 +18,7 @@ from .leads import (
     _close,
     _Lead,
     _match_lead,
+    _opener_lead,
 )
 
 # What a declaration's title says it is.
@@ -53,9 +56,81 @@ _SEPARATOR_VERBS = ("DECLARE", "DECLARES", "DECIDE", "DECIDES", "AGREE", "AGREES
 _SEPARATOR_FILLERS = {"WE", "DO", "HEREBY", "TO", "THE", "FOLLOWING", "AS", "FOLLOWS", "HAVE"}
 
 
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_ESCAPED_NUMBER_RE = re.compile(r"^(\s*\d{1,3})\\([.)])")
+_FOOTNOTE_REF_RE = re.compile(r"(?<=[\w.,;:'’”)])\[\d{1,3}\]")
+_EMPHASIS_RE = re.compile(r"\*\*+|(?:^|(?<=\s))_+(?=\s|$)|(?<=\S)_+$|^_+(?=\S)")
+_OPENING_QUOTE_RE = re.compile(r"^['\"‘“](?=[A-Z\d])")
+# A line that only numbers a page: "3", "- 3 -", "Page 3", "3 of 10", "3/10".
+_PAGE_NUMBER_RE = re.compile(
+    r"(?i)^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$"
+)
+# The body that speaks, standing alone or at the end of a title line ("The General Assembly,").
+_FORMULA = (
+    r"(?:The|THE)\s+(?:General\s+Assembly|GENERAL\s+ASSEMBLY|Security\s+Council|SECURITY\s+"
+    r"COUNCIL|Economic\s+and\s+Social\s+Council|ECONOMIC\s+AND\s+SOCIAL\s+COUNCIL|Human\s+"
+    r"Rights\s+Council|HUMAN\s+RIGHTS\s+COUNCIL)\s*,?"
+)
+_FORMULA_RE = re.compile(_FORMULA)
+_TRAILING_FORMULA_RE = re.compile(rf"^(.*?\S)\s+({_FORMULA})\s*(?:\[[^\]]*\])?\s*$")
+# "BELIEVES 3. That ...", "...; and 8. The intention ...": a paragraph number inside a line.
+_INLINE_NUMBER_RE = re.compile(r"(?<=\S)\s+(\d{1,3})\.\s+(?=['\"‘“]?[A-Z])")
+_LINE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")
+
+
 def _clean(line: str) -> str:
+    line = html.unescape(line) if "&" in line else line
     line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
+    line = _MD_HEADING_RE.sub("", line)
+    line = _MD_ESCAPED_NUMBER_RE.sub(r"\1\2", line)
+    line = _EMPHASIS_RE.sub("", line)
+    line = _FOOTNOTE_REF_RE.sub("", line)
+    line = _OPENING_QUOTE_RE.sub("", line.strip())
     return re.sub(r" {2,}", " ", line).strip()
+
+
+def _is_markup_only(text: str) -> bool:
+    """No letter or digit: rules, bullets and emphasis marks left from a web page or PDF."""
+    return not any(c.isalnum() for c in text)
+
+
+def _before_inline_number(before: str) -> bool:
+    """Whether the text before an inline paragraph number ends a paragraph or heads one."""
+    before = before.strip()
+    return bool(
+        re.search(r"(?:;|;\s*(?:and|or)|,\s*and|\sand)$", before)
+        or _FORMULA_RE.fullmatch(before)
+        or re.fullmatch(r"[A-Z][A-Z'’ -]*[A-Z]", before)
+    )
+
+
+def _split_run_on_lines(raw_lines: list[str]) -> list[str]:
+    """Split lines where a numbered paragraph, or the body that speaks, runs on inside a
+    line: "The General Assembly, 1. Recalling ...", "NOTES 7. The intention ...; and 8. ...".
+    An inline number is taken only when it is the next paragraph number."""
+    out: list[str] = []
+    last = 0
+    for raw in raw_lines:
+        cleaned = _clean(raw)
+        pending = [cleaned]
+        trailing = _TRAILING_FORMULA_RE.match(cleaned)
+        if trailing and not _FORMULA_RE.fullmatch(trailing.group(1)):
+            pending = [trailing.group(1), trailing.group(2)]
+        pieces: list[str] = []
+        for line in pending:
+            start = _LINE_NUMBER_RE.match(line)
+            if start:
+                last = int(start.group(1))
+            pos = 0
+            for match in _INLINE_NUMBER_RE.finditer(line):
+                number = int(match.group(1))
+                if number == last + 1 and _before_inline_number(line[pos : match.start()]):
+                    pieces.append(line[pos : match.start()])
+                    pos = match.start(1)
+                    last = number
+            pieces.append(line[pos:])
+        out.extend(pieces if len(pieces) > 1 else [raw])  # unsplit lines keep their markup
+    return out
 
 
 def _is_separator(line: str) -> bool:
@@ -118,6 +193,7 @@ class _Line:
     number: int | None = None
     content: str = ""
     lead: _Lead | None = None
+    heading: bool = False  # marked as a heading by the text itself ("## Maritime Security")
 
 
 @dataclass
@@ -169,8 +245,9 @@ def _classify(raw: str, blank_before: bool) -> _Line:
     text = _clean(raw)
     line = _Line(text=text, kind="text", indented=raw[:1] in " \t", blank_before=blank_before)
     line.content = text
-    if re.sub(r"[\s:|»>]+$", "", text).lower() in _JUNK_WORDS:
-        line.kind = "junk"
+    line.heading = bool(_MD_HEADING_RE.match(raw))
+    if re.sub(r"[\s:|»>]+$", "", text).lower() in _JUNK_WORDS or text.startswith("["):
+        line.kind = "junk"  # navigation, or an editorial note: "[matter omitted]", "[2] ..."
         return line
     if _DATE_LINE_RE.fullmatch(text):
         line.kind = "date"
@@ -197,14 +274,42 @@ def _classify(raw: str, blank_before: bool) -> _Line:
     return line
 
 
+def _page_furniture(raw_lines: list[str]) -> set[str]:
+    """Running headers and footers: short lines repeated on three pages or more (page
+    numbers inside them aside), that open no paragraph."""
+    counts = Counter(re.sub(r"\d+", "#", _clean(raw)).lower() for raw in raw_lines)
+    repeated = set()
+    for key, count in counts.items():
+        if count >= 3 and key and _word_count(key) <= 12 and not _is_markup_only(key):
+            repeated.add(key)
+    return repeated
+
+
 def _read_lines(text: str) -> list[_Line]:
-    lines, blank = [], True
-    for raw in text.splitlines():
-        if not _clean(raw):
+    """The text's lines, classified. Blank lines are remembered on the line after them;
+    page numbers, running headers and footers and markup-only lines are dropped, and the
+    line after them continues what came before (a page break is not a paragraph break)."""
+    raw_lines = _split_run_on_lines(text.splitlines())
+    furniture = _page_furniture(raw_lines)
+    lines: list[_Line] = []
+    blank, page_break = True, False
+    for raw in raw_lines:
+        cleaned = _clean(raw)
+        if not cleaned:
             blank = True
             continue
-        lines.append(_classify(raw, blank))
-        blank = False
+        if (
+            _PAGE_NUMBER_RE.match(cleaned)
+            or _is_markup_only(cleaned)
+            or (re.sub(r"\d+", "#", cleaned).lower() in furniture and _match_lead(cleaned) is None)
+        ):
+            page_break = bool(lines)
+            continue
+        line = _classify(raw, blank and not page_break)
+        if page_break and line.kind == "text" and line.lead is None and not line.marker:
+            line.blank_before = False
+        lines.append(line)
+        blank = page_break = False
     return lines
 
 
@@ -238,6 +343,8 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
         return prev_end in ("semi", "stop", "comma")
     if prev_end == "semi":
         return True
+    if prev_end == "stop" and _opener_lead(line.content) is not None:
+        return True  # "... in 2024." + "As maritime nations, we support ..."
     return prev_end == "stop" and _is_heading_text(line.content)
 
 
@@ -264,12 +371,16 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_heading_text(text: str) -> bool:
-    """A short sub-heading ("Maritime Security", "On Cyber Security"), not a paragraph:
-    a short line without final punctuation and without a lead verb."""
+def _is_heading_text(text: str, before_paragraph: bool = False) -> bool:
+    """A sub-heading ("Maritime Security", "On Cyber Security", "2025 Priorities"), not a
+    paragraph: a line without final punctuation and without a lead verb, of at most eight
+    words, or twenty when a paragraph with a lead word or a number follows it."""
     text = re.sub(r"^(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]\s+", "", text.strip())
     words = _word_count(text)
-    if not text[:1].isupper() or words > 8 or len(text) > 80:
+    longest = (20, 160) if before_paragraph else (8, 80)
+    if not (text[:1].isupper() or text[:1].isdigit()) or words > longest[0]:
+        return False
+    if len(text) > longest[1]:
         return False
     if text.endswith(":") and words <= 5:
         text = text[:-1]
@@ -277,8 +388,12 @@ def _is_heading_text(text: str) -> bool:
         return False  # punctuated, or the first line of a wrapped paragraph
     title_like = _title_like(text)
     lead = _match_lead(text)
+    # A long line counts only when nothing in it ends a clause: "...; and" is a paragraph.
+    long_heading = before_paragraph and not re.search(r"[;,]|\s(?:and|or)$", text)
     if lead is None:
-        return title_like or words <= 4
+        return title_like or words <= 4 or long_heading
+    if long_heading and not lead.finite and lead.style == "title":
+        return True  # "Strengthening practical cooperation in the region"
     # "Enhancing Maritime Cooperation" or "STRENGTHENING DEFENCE COOPERATION" - a participle
     # heading; "COMMENDING the Joint Statement" is the start of a paragraph.
     return title_like and not lead.finite and not re.search(r"\b(?:the|a|an)\b", text)
@@ -291,7 +406,7 @@ def _is_opening(text: str) -> bool:
     """The paragraph naming the meeting: 'The Nineteenth ... was convened on ...;' etc."""
     if _match_lead(text) is not None or not _OPENING_START_RE.match(text):
         return False
-    if re.match(r"(?i)we\s*,", text):
+    if re.match(r"(?i)we\s*,", text) or _FORMULA_RE.fullmatch(text.strip()):
         return True
     if re.match(r"(?:The|THE)\s|(?i:on the occasion)", text):
         return bool(

@@ -22,6 +22,7 @@ from .leads import (
     _OBJECT_VERBS,
     _VERB_CLASS_OF,
     _Lead,
+    _opener_lead,
     _unknown_lead,
 )
 from .lines import (
@@ -55,6 +56,7 @@ class _Paragraph:
     text: str
     lead: _Lead | None
     printed_number: str = ""
+    marker: str = ""
 
 
 @dataclass
@@ -67,6 +69,7 @@ class _Body:
     paragraphs: list[_Paragraph] = field(default_factory=list)
     separator: str = ""
     separator_at: int | None = None  # index of the first operative paragraph
+    opening_number: str = ""  # "1" when the opening paragraph itself is numbered
 
 
 def parse_declaration(text: str) -> ParsedDeclaration:
@@ -93,6 +96,11 @@ def parse_declaration(text: str) -> ParsedDeclaration:
             "RECOGNISING, ADOPT or Decides. Is this the text of a declaration?"
         )
     warnings: list[str] = []
+    if body.opening_number:
+        warnings.append(
+            f"The opening paragraph is numbered {body.opening_number}; it names the meeting "
+            "and is not a clause, so the clauses keep their printed numbers from the next one."
+        )
     operative_at = _operative_start(body, warnings)
     clauses, leads = _clauses(body.paragraphs, operative_at, warnings)
     instruments = _instruments(clauses, leads)
@@ -136,8 +144,10 @@ def _check_size(text: str) -> None:
 
 def _split_body(blocks: list[_Block]) -> _Body:
     body = _Body()
-    in_sublist = after_closing = False
-    for block in blocks:
+    after_closing = False
+    sublist = ""  # the marker of the sub-items being folded into the last paragraph
+    heading_lead: _Lead | None = None  # "BELIEVES" standing before "3. That ..."
+    for index, block in enumerate(blocks):
         if after_closing:
             if block.kind in ("date", "closing"):
                 body.closing += " " + block.text
@@ -148,31 +158,78 @@ def _split_body(blocks: list[_Block]) -> _Body:
         elif block.kind == "separator":
             if body.separator_at is None:
                 body.separator, body.separator_at = block.text, len(body.paragraphs)
-            in_sublist = False
+            sublist, heading_lead = "", None
         elif block.kind == "text":
             text = block.text
             at_start = not body.paragraphs and body.separator_at is None and not body.opening
             if at_start and _is_opening(text):
                 body.opening = text
+                if block.marker == "num":
+                    body.opening_number = str(block.first.number)
                 continue
             previous = body.paragraphs[-1] if body.paragraphs else None
-            if (
-                previous is not None
-                and block.lead is None
-                and (in_sublist or previous.text.rstrip().endswith(":"))
-                and (block.marker in ("letter", "bullet") or text[:1].islower())
-            ):
+            if previous is not None and _is_sub_item(block, previous, sublist):
                 previous.text += " " + block.full_text  # "(a) ...; (b) ..." items
-                in_sublist = True
-            elif len(block.lines) == 1 and _is_heading_text(block.first.text):
+                sublist = sublist or block.marker or "lower"
                 continue
-            else:
-                in_sublist = False
-                printed = str(block.first.number) if block.marker == "num" else ""
-                body.paragraphs.append(
-                    _Paragraph(text=text, lead=block.lead, printed_number=printed)
-                )
+            sublist = ""
+            if len(block.lines) == 1 and _is_heading_block(block, _next_text(blocks, index)):
+                continue
+            lead = block.lead
+            if lead is not None and lead.finite and _only_lead(text, lead):
+                heading_lead = lead
+                continue
+            if lead is None or (not lead.finite and lead.style == "title"):
+                lead = _opener_lead(text) or lead
+            if lead is not None:
+                heading_lead = None
+            elif heading_lead is not None:
+                lead = replace(heading_lead, end=0)
+            printed = str(block.first.number) if block.marker == "num" else ""
+            body.paragraphs.append(
+                _Paragraph(text=text, lead=lead, printed_number=printed, marker=block.marker)
+            )
     return body
+
+
+def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
+    """Whether a block is an item of the paragraph before it: lettered or bulleted items, or
+    lower-case run-ons, after a paragraph ending with a colon ("... as follows:"). Items may
+    start with a verb ("- Establish ...") when the paragraph itself is not such an item."""
+    if sublist:
+        return block.marker == sublist or (sublist == "lower" and block.text[:1].islower())
+    if not previous.text.rstrip().endswith(":"):
+        return False
+    if block.marker in ("letter", "bullet"):
+        return block.lead is None or block.marker != previous.marker
+    return block.lead is None and block.text[:1].islower()
+
+
+def _next_text(blocks: list[_Block], index: int) -> _Block | None:
+    for block in blocks[index + 1 :]:
+        if block.kind == "text":
+            return block
+        if block.kind != "junk":
+            return None
+    return None
+
+
+def _is_heading_block(block: _Block, following: _Block | None) -> bool:
+    """A sub-heading: marked as one by the text ("## ..."), or a short line without final
+    punctuation; a longer such line (up to twenty words) when a paragraph with a lead word
+    or a number follows it."""
+    if block.first.heading:
+        return True
+    before_paragraph = following is not None and (
+        following.lead is not None or following.marker == "num"
+    )
+    return _is_heading_text(block.first.text, before_paragraph)
+
+
+def _only_lead(text: str, lead: _Lead) -> bool:
+    """'BELIEVES' or 'Notes with satisfaction:' alone on its line: a verb heading the
+    numbered paragraphs after it."""
+    return text.strip().rstrip(":,").strip() == lead.word
 
 
 def _operative_start(body: _Body, warnings: list[str]) -> int:
@@ -184,9 +241,14 @@ def _operative_start(body: _Body, warnings: list[str]) -> int:
                 "by no operative paragraph."
             )
         return body.separator_at
-    # No separator (UN resolutions): the first paragraph led by a finite verb.
+    # No separator (UN resolutions): the first paragraph led by a finite verb. Paragraphs
+    # before it are preambular when some of them open with a participle ("Recalling ...");
+    # a statement that opens with narrative ("Eight years after ...") has no preamble.
     for index, paragraph in enumerate(paragraphs):
         if paragraph.lead is not None and paragraph.lead.finite:
+            before = paragraphs[:index]
+            if not any(p.lead is not None and not p.lead.finite for p in before):
+                return 0
             warnings.append(
                 "No separator line (such as 'HEREBY DECLARE:') found; the operative part was "
                 f"taken to start at the paragraph beginning '{paragraph.lead.word}'."
@@ -333,7 +395,7 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     regions_of = []
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
         text = clause.text
-        offset = len(lead.word) if lead.known else 0
+        offset = lead.offset if lead.known else 0
         regions = _relation_regions(text, lead, offset)
         regions_of.append(regions)
         mentions = _find_mentions(text, offset)
