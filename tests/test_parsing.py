@@ -269,8 +269,11 @@ class TestSeed:
 
     def test_documents_named_after_the_verbs_object_are_only_cited(self, seed):
         # "ADOPT the TOR ..., aimed at ... in line with the ASEAN Regional Plan of Action ..."
-        plan = [i for i in instruments_in(seed, "op-16") if i.kind == Kind.PLAN]
-        assert [i.relation for i in plan] == [Relation.CITES]
+        plans = [i for i in instruments_in(seed, "op-16") if i.kind == Kind.PLAN]
+        assert "ASEAN Regional Plan of Action on Women, Peace and Security" in [
+            i.name for i in plans
+        ]
+        assert {i.relation for i in plans} == {Relation.CITES}
         # "APPROVE the Maritime Cybersecurity Conference, as the 2nd AOIP activity ..."
         aoip = [i for i in instruments_in(seed, "op-18") if i.acronym == "AOIP"]
         assert [i.relation for i in aoip] == [Relation.CITES]
@@ -868,12 +871,12 @@ class TestInstruments:
         )
         assert instruments_in(parse_declaration(text), "pre-1") == []
 
-    def test_an_adopted_object_without_keyword_is_still_an_instrument(self):
+    def test_an_adopted_framework_is_an_instrument(self):
         found = only_instrument("ADOPT the ASEAN Defence Interaction Framework (ADIF);")
         assert (found.name, found.acronym, found.kind, found.relation) == (
             "ASEAN Defence Interaction Framework",
             "ADIF",
-            Kind.OTHER,
+            Kind.PLAN,  # a framework is a plan or strategy
             Relation.ADOPTS,
         )
 
@@ -1200,3 +1203,102 @@ class TestStatementLeads:
         assert declaration.preamble == []
         assert len(declaration.operative) == 2
         assert declaration.operative[0].verb_class == VerbClass.UNKNOWN
+
+
+class TestInstrumentKinds:
+    @pytest.mark.parametrize(
+        ("paragraph", "name", "kind"),
+        [
+            ("ESTABLISH the Pacific Ports Partnership;", "Pacific Ports Partnership", Kind.OTHER),
+            ("ADOPT the Harbour Pilots Work Plan 2026-2028;", "Harbour Pilots Work Plan 2026-2028",
+             Kind.PLAN),
+            ("ADOPT the Reef Plan of Action;", "Reef Plan of Action", Kind.PLAN),
+            ("WELCOME the Strategy for Reef Monitoring;", "Strategy for Reef Monitoring",
+             Kind.PLAN),
+            ("WELCOME the Lagoon Monitoring Framework;", "Lagoon Monitoring Framework",
+             Kind.PLAN),
+            ("SUPPORT the Treaty on Lagoon Fisheries;", "Treaty on Lagoon Fisheries",
+             Kind.AGREEMENT),
+            ("SUPPORT the Convention on Reef Salvage;", "Convention on Reef Salvage",
+             Kind.AGREEMENT),
+            ("WELCOME the Standby Arrangements for Port Relief;",
+             "Standby Arrangements for Port Relief", Kind.AGREEMENT),
+            ("ADOPT the Pacific Ports Vision Statement;", "Pacific Ports Vision Statement",
+             Kind.JOINT_STATEMENT),
+            ("ADOPT the Code for Safe Anchorage;", "Code for Safe Anchorage", Kind.AGREEMENT),
+        ],
+    )  # fmt: skip
+    def test_more_kinds_of_instrument_are_named(self, paragraph, name, kind):
+        found = only_instrument(paragraph)
+        assert (found.name, found.kind) == (name, kind)
+
+    def test_establish_relates_like_adopt(self):
+        found = only_instrument("ESTABLISH the Pacific Ports Partnership;")
+        assert found.relation == Relation.ADOPTS
+
+    def test_a_un_resolution_cited_by_its_symbol_is_an_instrument(self):
+        text = "\n".join(
+            [
+                "The General Assembly,",
+                "Recalling its resolution 71/312 of 6 July 2017 and resolution 45 (IV),",
+                "Recalling also A/RES/75/1,",
+                "Decides to continue the work.",
+            ]
+        )
+        names = [i.name for i in parse_declaration(text).instruments]
+        assert names == ["Resolution 71/312", "Resolution 45 (IV)", "A/RES/75/1"]
+
+    def test_a_conference_where_something_was_said_is_no_instrument(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "RECALL the pledges made at the Ocean Finance Conference in Apia;",
+                "WELCOME the convening of the Second Reef Science Conference in 2027;",
+                "APPROVE the Harbour Security Conference;",
+            )
+        )
+        assert instruments_in(declaration, "op-1") == []
+        assert [i.name for i in instruments_in(declaration, "op-2")] == [
+            "Second Reef Science Conference"
+        ]
+        assert [i.name for i in instruments_in(declaration, "op-3")] == [
+            "Harbour Security Conference"
+        ]
+
+    def test_a_name_ends_before_the_meeting_that_adopted_it(self):
+        found = only_instrument("WELCOME the Work Plan on Connectivity adopted at the 40th Summit;")
+        assert found.name == "Work Plan on Connectivity"
+        found = only_instrument("WELCOME the Work Plan on Port Connectivity at the 40th Summit;")
+        assert found.name == "Work Plan on Port Connectivity"
+
+    def test_a_name_with_a_comma_list_inside_is_kept_whole(self):
+        found = only_instrument(
+            "WELCOME the Accord on Innovative Shipping, Port Reform and Growth;"
+        )
+        assert found.name == "Accord on Innovative Shipping, Port Reform and Growth"
+
+    def test_two_names_joined_by_and_the_are_two_instruments(self):
+        found = instruments_in(
+            parse_declaration(
+                declaration_text(
+                    "HEREBY DECLARE TO:",
+                    "SUPPORT the Reef Treaty and the Lagoon Convention;",
+                )
+            ),
+            "op-1",
+        )
+        assert [i.name for i in found] == ["Reef Treaty", "Lagoon Convention"]
+
+    def test_names_in_an_opening_phrase_are_cited_and_the_verbs_object_is_governed(self):
+        text = "\n\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                "Building on the Harbour Roadmap, we endorse the Port Safety Strategy.",
+            ]
+        )
+        found = parse_declaration(text).instruments
+        assert [(i.name, i.relation) for i in found] == [
+            ("Harbour Roadmap", Relation.CITES),
+            ("Port Safety Strategy", Relation.APPROVES),
+        ]

@@ -25,25 +25,47 @@ _KEYWORDS = [
     (r"Standard Operating Procedures?|SOPs?", Kind.SOP),
     (r"Terms of Reference|TORs?", Kind.TERMS_OF_REFERENCE),
     (r"Rules of Procedure|ROP", Kind.RULES_OF_PROCEDURE),
-    (r"Code of Conduct|Memorandum of Understanding", Kind.AGREEMENT),
+    (
+        r"Code of Conduct|Codes?|Memorandum of Understanding|Memoranda of Understanding",
+        Kind.AGREEMENT,
+    ),
     (
         r"Plans? of Action|Action Plans?|Strategic Plans?|Work ?[Pp]lans?|Strategy Papers?"
-        r"|Outlook|Blueprint",
+        r"|Outlook|Blueprint|Strateg(?:y|ies)|Agenda|Frameworks?",
         Kind.PLAN,
     ),
-    (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
-    (r"Joint Declarations?|Declarations?", Kind.DECLARATION),
+    (r"Vision Statements?|Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
+    (r"Joint Declarations?|Declarations?|Resolutions?|Decisions?", Kind.DECLARATION),
     (r"Guidelines?", Kind.GUIDELINES),
     (r"Road ?[Mm]aps?", Kind.ROADMAP),
     (r"(?:Additional )?Protocols?", Kind.PROTOCOL),
-    (r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?", Kind.AGREEMENT),
+    (
+        r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?|Accords?|Arrangements?",
+        Kind.AGREEMENT,
+    ),
     (r"Exercises?", Kind.EXERCISE),
     (r"Conferences?", Kind.CONFERENCE),
     (r"Networks?", Kind.NETWORK),
     (r"Programmes?|Programs?", Kind.PROGRAMME),
     (r"Mechanisms?", Kind.MECHANISM),
-    (r"Initiatives?", Kind.OTHER),
+    (r"Initiatives?|Partnerships?", Kind.OTHER),
 ]
+# A UN resolution cited by its number: "resolution 77/245", "resolution 192 (III)",
+# "resolution 221 (IX) E", "A/RES/79/317".
+_RESOLUTION_RE = re.compile(
+    r"\b(?:[Rr]esolutions?\s+(?:A/RES/)?\d{1,4}(?:/\d{1,4})?(?:\s*\([IVXLCivxlc]{1,6}\))?"
+    r"(?:\s+[A-Z]\b)?|A/RES/\d{1,3}/\d{1,4})"
+)
+# After "at the" or "by the", a meeting ends a name rather than continuing it: "the Work
+# Plan on Connectivity at the 40th Summit".
+_EVENT_WORDS = {"Summit", "Summits", "Meeting", "Meetings", "Conference", "Session", "Retreat",
+                "Forum", "Assembly", "Dialogue"}  # fmt: skip
+# A conference is an instrument when it is the thing adopted, approved or held, not where
+# something was said: "APPROVE the ... Conference", "the convening of the ... Conference".
+_HELD_BEFORE_RE = re.compile(
+    r"(?i)\b(?:convening|holding|hosting|conduct|organi[sz]ation|organi[sz]ing|convene|host|"
+    r"hold|organi[sz]e|launch|launching|success)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,6}$"
+)
 _KEYWORD_RE = re.compile(
     "|".join(rf"(?P<k{i}>\b(?:{pattern})\b)" for i, (pattern, _) in enumerate(_KEYWORDS))
 )
@@ -205,6 +227,8 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
                 m += 1  # "the 15th Anniversary"
             if m >= len(tokens) or not _name_word(tokens[m]) or _is_num(tokens[m]):
                 break
+            if {"at", "by"} & set(chain) and _event_follows(tokens, k):
+                break
             if "by" in chain and kind not in (Kind.JOINT_STATEMENT, Kind.DECLARATION):
                 break
             if chain[0] in ("and", "&"):
@@ -224,6 +248,16 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
     return end
 
 
+def _event_follows(tokens: list[_Token], k: int) -> bool:
+    """Whether the capitalised words from `k` name a meeting ("the 40th ASEAN Summit")."""
+    j = k
+    while j < len(tokens) and j < k + 8 and (_name_word(tokens[j]) or _is_num(tokens[j])):
+        if tokens[j].text in _EVENT_WORDS:
+            return True
+        j += 1
+    return False
+
+
 def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
     start, j = i, i - 1
     while j >= floor:
@@ -234,7 +268,8 @@ def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
         elif j - 1 >= floor and _is_cap(tokens[j - 1]) and not _is_stop(tokens[j - 1]):
             # "Search and Rescue Exercise"; "A Future-Ready ADMM: A Strategy Paper"
             joins = token.text == ":" or (
-                token.text in ("and", "of", "&", "for", "on") and not tokens[j - 1].keyword
+                token.text in ("and", "of", "&", "for", "on", "in", "to", "against", "with")
+                and not tokens[j - 1].keyword
             )
             if not joins:
                 break
@@ -367,7 +402,23 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
                 continue  # "the Track II Network of ... Institutions (NADI)": an organisation
         acronym = _choose_acronym(span, (first - left, last - left))
         mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, name_kind))
-    return mentions
+    for match in _RESOLUTION_RE.finditer(text, offset):
+        if any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        name = re.sub(r"\((\w+)\)", lambda g: f"({g.group(1).upper()})", match.group())
+        name = re.sub(r"^resolution", "Resolution", re.sub(r"\s+", " ", name))
+        mentions.append(_Mention(match.start(), match.end(), name, "", Kind.DECLARATION))
+    mentions.sort(key=lambda m: m.start)
+    return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
+
+
+def _is_held(text: str, mention: _Mention, offset: int) -> bool:
+    """A conference named as the verb's object, or as the event convened or held."""
+    before = text[max(0, mention.start - 80) : mention.start]
+    if _HELD_BEFORE_RE.search(before):
+        return True
+    between = text[offset : mention.start]
+    return bool(re.fullmatch(r"\s*(?:(?:to|of|for)\s+)?(?:the|a|an)?\s*", between, flags=re.I))
 
 
 def _object_fallback(text: str, offset: int) -> _Mention | None:

@@ -212,6 +212,11 @@ class _Lead:
         return len(self.word) if self.end is None else self.end
 
     @property
+    def starts_inside(self) -> bool:
+        """Led by a verb after an opening phrase, not at the paragraph's start."""
+        return bool(self.end) and self.end > len(self.word)
+
+    @property
     def relation(self) -> str:
         return _RELATIONS.get(self.base or "", Relation.CITES)
 

@@ -397,6 +397,11 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
         text = clause.text
         offset = lead.offset if lead.known else 0
         regions = _relation_regions(text, lead, offset)
+        if lead.known and lead.starts_inside:
+            # "Building on the X Roadmap, we reiterate ...": what the opening phrase names is
+            # cited; the verb governs from where it stands.
+            regions = sorted([(0, Relation.CITES), *((p or offset, r) for p, r in regions)])
+            offset = 0
         regions_of.append(regions)
         mentions = _find_mentions(text, offset)
         if lead.base in _OBJECT_VERBS and not any(
