@@ -1302,3 +1302,106 @@ class TestInstrumentKinds:
             ("Harbour Roadmap", Relation.CITES),
             ("Port Safety Strategy", Relation.APPROVES),
         ]
+
+
+class TestSubjectLeads:
+    @pytest.mark.parametrize(
+        ("paragraph", "verb"),
+        [
+            ("Both sides reaffirm their support for open sea lanes.", "REAFFIRM"),
+            ("Fiji and Samoa share the aim of safer harbours.", "SHARE"),
+            ("The Government of Tonga recognizes the value of pilots.", "RECOGNIZES"),
+            ("The two ministers will further strengthen their dialogue.", "STRENGTHEN"),
+            ("Amid rising seas, both governments will expand coastal defences.", "EXPAND"),
+            (
+                "The Government of Fiji, through its coast guard and navy, will support drills.",
+                "SUPPORT",
+            ),
+            ("Port operators participating in the scheme welcome the new rules.", "WELCOME"),
+        ],
+    )
+    def test_the_verb_after_a_subject_naming_who_acts_leads(self, paragraph, verb):
+        text = "\n\n".join(["Joint Statement on Harbours", paragraph])
+        declaration = parse_declaration(text)
+        assert declaration.operative[-1].lead_verb == verb
+
+    @pytest.mark.parametrize(
+        "paragraph",
+        [
+            "These shared principles will continue to guide our work.",
+            "While the economy will continue to grow, risks remain.",
+            "The partnership is rooted in trust, fostered over decades.",
+            "Our aim is a safer region.",
+            "Ten years after the first meeting, trade has doubled.",
+        ],
+    )
+    def test_a_sentence_whose_subject_acts_for_no_one_has_no_lead(self, paragraph):
+        text = "\n\n".join(
+            [
+                "Joint Statement on Harbours",
+                "We, the Ministers, met in Suva on 3 May 2024.",
+                paragraph,
+                "Both sides welcome the new rules.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.clauses[0].verb_class == VerbClass.UNKNOWN
+
+    def test_a_preambular_that_clause_keeps_its_participle(self):
+        text = "\n".join(
+            [
+                "The General Assembly,",
+                "Noting that Member States support the survey,",
+                "Recalling its resolution 70/1, in which it requests a report,",
+                "Decides to continue the survey.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "RECALLING", "DECIDES"]
+
+
+class TestMoreUnShapes:
+    def test_parenthesised_numbers_running_on_after_the_body_that_speaks(self):
+        text = "\n".join(
+            [
+                "Resolution on rural schools",
+                "The economic and Social Council - (1) Noting the survey of rural schools, "
+                "(2) Recogniz[ing] the work of teachers, and (3) Requests the Secretary-General "
+                "to report on it setting forth:",
+                "(a) the number of schools, and (b) the number of teachers.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "RECOGNIZING", "REQUESTS"]
+        assert [c.printed_number for c in declaration.clauses] == ["1", "2", "3"]
+        assert declaration.operative[0].text.endswith("(b) the number of teachers.")
+
+    def test_a_visit_named_at_the_start_is_the_opening(self):
+        text = "\n\n".join(
+            [
+                "Joint Declaration on a Stronger Partnership",
+                "On the invitation of the Government of Samoa, the Prime Minister of Fiji paid "
+                "a visit to Apia from 3 to 5 May, 2024.",
+                "Both leaders welcome the Harbour Development Plan.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.clauses) == 1
+        assert declaration.adopted_on == datetime.date(2024, 5, 5)
+        assert instruments_in(declaration, "op-1")[0].name == "Harbour Development Plan"
+
+    def test_an_upper_case_acronym_inside_a_name_does_not_end_it(self):
+        found = only_instrument("WELCOME the Suva ACT Statement on Port Security;")
+        assert found.name == "Suva ACT Statement on Port Security"
+
+    def test_a_bare_kind_followed_by_a_purpose_is_not_stretched(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "SUPPORT the Pacific Ports Agreement (PPA) and the review of the Agreement to "
+                "further open the Harbour Master Programme;",
+            )
+        )
+        names = [i.name for i in instruments_in(declaration, "op-1")]
+        assert "Pacific Ports Agreement" in names
+        assert not any(n.startswith("Agreement to") for n in names)

@@ -31,7 +31,7 @@ _KEYWORDS = [
     ),
     (
         r"Plans? of Action|Action Plans?|Strategic Plans?|Work ?[Pp]lans?|Strategy Papers?"
-        r"|Outlook|Blueprint|Strateg(?:y|ies)|Agenda|Frameworks?",
+        r"|Outlook|Blueprint|Strateg(?:y|ies)|Agenda|Frameworks?|Plans?",
         Kind.PLAN,
     ),
     (r"Vision Statements?|Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
@@ -112,9 +112,21 @@ class _Token:
     start: int
     end: int
     keyword: bool = False
+    stop: bool = False  # an upper-case verb that ends a name: "..., and COMMEND the ..."
 
 
 def _tokens(text: str) -> list[_Token]:
+    out = _raw_tokens(text)
+    for token, following in zip(out, [*out[1:], None], strict=True):
+        text = token.text
+        if token.kind == "word" and len(text) >= 3 and text.isupper():
+            verb = (text,) in _FORMS or text in _PHRASE_FIRST_WORDS
+            # "Lima ACT Statement": an acronym inside a name, not the verb "ACT".
+            token.stop = verb and not (following is not None and _is_cap(following))
+    return out
+
+
+def _raw_tokens(text: str) -> list[_Token]:
     out = []
     for match in _TOKEN_RE.finditer(text):
         value, start = match.group(), match.start()
@@ -169,10 +181,7 @@ def _is_num(token: _Token) -> bool:
 
 def _is_stop(token: _Token) -> bool:
     """Capitalised words that end a name: months and upper-case verbs ('and COMMEND')."""
-    text = token.text
-    if text.lower() in _MONTHS:
-        return True
-    return len(text) >= 3 and text.isupper() and ((text,) in _FORMS or text in _PHRASE_FIRST_WORDS)
+    return token.stop or token.text.lower() in _MONTHS
 
 
 def _name_word(token: _Token) -> bool:
@@ -284,6 +293,8 @@ def _extend_bare(tokens: list[_Token], end: int) -> int:
     j = end + 1
     if j >= len(tokens) or tokens[j].text not in _PREPOSITIONS:
         return end
+    if tokens[j].text == "to" and j + 1 < len(tokens) and tokens[j + 1].text[:1].islower():
+        return end  # "the Agreement to further deepen ...": a purpose, not a name
     last = end
     stop_words = {"which", "that", "who", "whose", "where", "aimed", "adopted", "signed", "as"}
     while j < len(tokens) and j <= end + 20:

@@ -19,6 +19,7 @@ from .leads import (
     _Lead,
     _match_lead,
     _opener_lead,
+    _subject_lead,
 )
 
 # What a declaration's title says it is.
@@ -67,15 +68,16 @@ _PAGE_NUMBER_RE = re.compile(
 )
 # The body that speaks, standing alone or at the end of a title line ("The General Assembly,").
 _FORMULA = (
-    r"(?:The|THE)\s+(?:General\s+Assembly|GENERAL\s+ASSEMBLY|Security\s+Council|SECURITY\s+"
-    r"COUNCIL|Economic\s+and\s+Social\s+Council|ECONOMIC\s+AND\s+SOCIAL\s+COUNCIL|Human\s+"
-    r"Rights\s+Council|HUMAN\s+RIGHTS\s+COUNCIL)\s*,?"
+    r"(?:The|THE)\s+(?i:General\s+Assembly|Security\s+Council|Economic\s+and\s+Social\s+"
+    r"Council|Human\s+Rights\s+Council)\s*[,:\-–—]?"
 )
 _FORMULA_RE = re.compile(_FORMULA)
 _TRAILING_FORMULA_RE = re.compile(rf"^(.*?\S)\s+({_FORMULA})\s*(?:\[[^\]]*\])?\s*$")
 # "BELIEVES 3. That ...", "...; and 8. The intention ...": a paragraph number inside a line.
-_INLINE_NUMBER_RE = re.compile(r"(?<=\S)\s+(\d{1,3})\.\s+(?=['\"‘“]?[A-Z])")
-_LINE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})[.)]\s")
+_INLINE_NUMBER_RE = re.compile(r"(?<=\S)\s+(?:(\d{1,3})\.|\((\d{1,2})\))\s+(?=['\"‘“]?[A-Z])")
+# "Recogniz[ing]", "f[or]": letters an editor restored inside a word.
+_RESTORED_LETTERS_RE = re.compile(r"(?<=[A-Za-z])\[([a-z]{1,6})\]|\[([a-z]{1,6})\](?=[a-z])")
+_LINE_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]\s")
 
 
 def _clean(line: str) -> str:
@@ -85,6 +87,7 @@ def _clean(line: str) -> str:
     line = _MD_ESCAPED_NUMBER_RE.sub(r"\1\2", line)
     line = _EMPHASIS_RE.sub("", line)
     line = _FOOTNOTE_REF_RE.sub("", line)
+    line = _RESTORED_LETTERS_RE.sub(lambda m: m.group(1) or m.group(2), line)
     line = _OPENING_QUOTE_RE.sub("", line.strip())
     return re.sub(r" {2,}", " ", line).strip()
 
@@ -94,11 +97,13 @@ def _is_markup_only(text: str) -> bool:
     return not any(c.isalnum() for c in text)
 
 
-def _before_inline_number(before: str) -> bool:
-    """Whether the text before an inline paragraph number ends a paragraph or heads one."""
+def _before_inline_number(before: str, parenthesised: bool = False) -> bool:
+    """Whether the text before an inline paragraph number ends a paragraph or heads one.
+    Before "(2)" a comma is enough: "- (1) Taking into account ..., (2) Recognizing ..."."""
     before = before.strip()
     return bool(
         re.search(r"(?:;|;\s*(?:and|or)|,\s*and|\sand)$", before)
+        or (parenthesised and (before.endswith(",") or re.search(r"\s[-–—]$", before)))
         or _FORMULA_RE.fullmatch(before)
         or re.fullmatch(r"[A-Z][A-Z'’ -]*[A-Z]", before)
     )
@@ -123,10 +128,12 @@ def _split_run_on_lines(raw_lines: list[str]) -> list[str]:
                 last = int(start.group(1))
             pos = 0
             for match in _INLINE_NUMBER_RE.finditer(line):
-                number = int(match.group(1))
-                if number == last + 1 and _before_inline_number(line[pos : match.start()]):
-                    pieces.append(line[pos : match.start()])
-                    pos = match.start(1)
+                parenthesised = match.group(2) is not None
+                number = int(match.group(2) if parenthesised else match.group(1))
+                before = line[pos : match.start()]
+                if number == last + 1 and _before_inline_number(before, parenthesised):
+                    pieces.append(before)
+                    pos = match.start(2) - 1 if parenthesised else match.start(1)
                     last = number
             pieces.append(line[pos:])
         out.extend(pieces if len(pieces) > 1 else [raw])  # unsplit lines keep their markup
@@ -260,6 +267,8 @@ def _classify(raw: str, blank_before: bool) -> _Line:
             next_word = re.match(r"[A-Za-z]+", content)
             if next_word and next_word.group().lower() in _MONTHS:  # "15 November 2023"
                 line.marker, line.number, content = "", None, text
+        elif marker.group("paren") and marker.group("paren").isdigit():
+            line.marker, line.number = "num", int(marker.group("paren"))
         elif marker.group("paren") or marker.group("letter"):
             line.marker = "letter"
         else:
@@ -399,7 +408,9 @@ def _is_heading_text(text: str, before_paragraph: bool = False) -> bool:
     return title_like and not lead.finite and not re.search(r"\b(?:the|a|an)\b", text)
 
 
-_OPENING_START_RE = re.compile(r"(?i:we\s*,)|(?:The|THE)\s|(?i:on the occasion)")
+_OPENING_START_RE = re.compile(
+    r"(?i:we\s*,)|(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b"
+)
 
 
 def _is_opening(text: str) -> bool:
@@ -408,7 +419,7 @@ def _is_opening(text: str) -> bool:
         return False
     if re.match(r"(?i)we\s*,", text) or _FORMULA_RE.fullmatch(text.strip()):
         return True
-    if re.match(r"(?:The|THE)\s|(?i:on the occasion)", text):
+    if re.match(r"(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b", text):
         return bool(
             text.rstrip().endswith((",", ";", ":"))
             or re.search(r"(?i)\b(?:convened|gathered|held|met|assembled)\b", text)
@@ -424,7 +435,12 @@ def _body_start(lines: list[_Line]) -> int | None:
             return i
         if line.kind != "text" or (line.marker == "bullet" and line.lead is None):
             continue
-        if line.lead is None and not _OPENING_START_RE.match(line.content):
+        if (
+            line.lead is None
+            and not _OPENING_START_RE.match(line.content)
+            and _subject_lead(line.content) is None
+            and _opener_lead(line.content) is None
+        ):
             continue
         # Evaluate the paragraph this line would open, wrapped lines included.
         tentative = _Block(kind="text", lines=[line])
@@ -436,7 +452,8 @@ def _body_start(lines: list[_Line]) -> int | None:
         if _is_opening(text):
             return i
         long_or_ended = _word_count(text) >= 4 or _end_kind(text) != "open"
-        if line.lead is not None and long_or_ended and not _title_like(text):
+        lead = line.lead or _opener_lead(text) or _subject_lead(text)
+        if lead is not None and long_or_ended and not _title_like(text):
             return i  # not a menu item such as "Support" nor a title such as "Enhancing ..."
     return None
 

@@ -23,6 +23,7 @@ from .leads import (
     _VERB_CLASS_OF,
     _Lead,
     _opener_lead,
+    _subject_lead,
     _unknown_lead,
 )
 from .lines import (
@@ -181,6 +182,8 @@ def _split_body(blocks: list[_Block]) -> _Body:
                 continue
             if lead is None or (not lead.finite and lead.style == "title"):
                 lead = _opener_lead(text) or lead
+            if lead is None and heading_lead is None:
+                lead = _subject_lead(text)
             if lead is not None:
                 heading_lead = None
             elif heading_lead is not None:
