@@ -174,6 +174,17 @@ _FORMS, _VERB_CLASS_OF, _PAST_BASE = _build_vocabulary()
 _SINGLE_FORMS = sorted(words[0] for words in _FORMS if len(words) == 1)
 _PHRASE_FORMS = sorted((words for words in _FORMS if len(words) > 1), key=len, reverse=True)
 _PHRASE_FIRST_WORDS = {words[0] for words in _PHRASE_FORMS}
+_PHRASES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _PHRASE_FORMS:  # longest first, as in _PHRASE_FORMS
+    _PHRASES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_phrases(word: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases whose first word the given word could be a typo of."""
+    if len(word) < 5:
+        return ()
+    return tuple(p for p in _PHRASE_FORMS if _close(word, p[0]))
 
 
 def _close(word: str, target: str, cutoff: float = 0.85) -> bool:
@@ -291,7 +302,10 @@ def _match_lead(text: str) -> _Lead | None:
     upper = [w.upper() for w in words]
     core, base, finite, correction = None, None, False, None
     for exact in (True, False):  # "CALLS UPON" must not be read as a typo of "CALL UPON"
-        for phrase in _PHRASE_FORMS:
+        if i >= len(words) or core is not None:
+            break
+        candidates = _PHRASES_BY_FIRST.get(upper[i], ()) if exact else _near_phrases(upper[i])
+        for phrase in candidates:
             n = len(phrase)
             if core is None and i + n <= len(words):
                 same = _close if not exact else str.__eq__

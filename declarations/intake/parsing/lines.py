@@ -80,6 +80,7 @@ _RESTORED_LETTERS_RE = re.compile(r"(?<=[A-Za-z])\[([a-z]{1,6})\]|\[([a-z]{1,6})
 _LINE_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]\s")
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean(line: str) -> str:
     line = html.unescape(line) if "&" in line else line
     line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
