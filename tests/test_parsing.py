@@ -1405,3 +1405,34 @@ class TestMoreUnShapes:
         names = [i.name for i in instruments_in(declaration, "op-1")]
         assert "Pacific Ports Agreement" in names
         assert not any(n.startswith("Agreement to") for n in names)
+
+
+class TestChairmansStatement:
+    TEXT = "\n\n".join(
+        [
+            "CHAIRMAN'S STATEMENT OF THE 12TH PACIFIC HARBOURS SUMMIT",
+            "SUVA, 3 MAY 2024",
+            "1. We, the Heads of State/Government of the Pacific Harbours Forum, gathered in "
+            "Suva for the 12th Pacific Harbours Summit on 3 May 2024. Our discussions "
+            "emphasised safe and open ports.",
+            "2. We reaffirmed the importance of the Forum's unity.",
+            "KEY DELIVERABLES",
+            '3. We adopted the Pacific Leaders\' Vision Statement on "Ports for Prosperity", '
+            "which aims to ensure safe shipping.",
+            "4. The Leaders welcomed the Harbour Safety Roadmap (HSR).",
+            "HARBOUR SECURITY",
+            "5. We looked forward to the early conclusion of the Code of Conduct on Anchorages.",
+        ]
+    )
+
+    def test_past_tense_leads_after_we_or_after_who_acts(self):
+        declaration = parse_declaration(self.TEXT)
+        assert leads_of(declaration) == ["REAFFIRMED", "ADOPTED", "WELCOMED", "LOOKED FORWARD"]
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3", "4", "5"]
+        assert declaration.adopted_on == datetime.date(2024, 5, 3)
+
+    def test_a_quoted_title_belongs_to_the_instrument_it_follows(self):
+        adopted = instruments_in(parse_declaration(self.TEXT), "op-2")
+        assert [(i.name, i.relation) for i in adopted] == [
+            ('Pacific Leaders\' Vision Statement on "Ports for Prosperity"', Relation.ADOPTS)
+        ]

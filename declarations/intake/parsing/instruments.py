@@ -226,6 +226,9 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
                 break
             end = j
             j += 1
+        elif _quoted_title_follows(tokens, j):
+            end = j = _quoted_title_end(tokens, j + 1)  # 'Vision Statement on "Ports for All"'
+            j += 1
         elif token.kind == "word" and token.text in _CONNECTORS:
             chain, k = [], j
             while k < len(tokens) and tokens[k].text in _CONNECTORS and len(chain) < 3:
@@ -255,6 +258,30 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
         else:
             break
     return end
+
+
+_QUOTES = {'"', "“", "”", "'", "‘", "’"}
+
+
+def _quoted_title_follows(tokens: list[_Token], j: int) -> bool:
+    """'on' or 'for' followed by a quoted, capitalised title."""
+    return (
+        j + 2 < len(tokens)
+        and tokens[j].text in ("on", "for")
+        and tokens[j + 1].text in _QUOTES
+        and _is_cap(tokens[j + 2])
+        and _quoted_title_end(tokens, j + 1) > j + 1
+    )
+
+
+def _quoted_title_end(tokens: list[_Token], opening: int) -> int:
+    """Index of the quote closing the title opened at `opening`, or `opening` if none near."""
+    for k in range(opening + 1, min(len(tokens), opening + 16)):
+        if tokens[k].text in _QUOTES:
+            return k
+        if tokens[k].text in (";", "(", ")"):
+            break
+    return opening
 
 
 def _event_follows(tokens: list[_Token], k: int) -> bool:

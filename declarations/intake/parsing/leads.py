@@ -406,6 +406,8 @@ _NOT_ACTORS = {"The", "These", "This", "Those", "Both", "Our", "Their", "Its", "
                "Despite", "Through", "By", "At", "Under", "Recalling", "Further",
                "Furthermore", "Moreover", "However", "Thus", "Therefore"}  # fmt: skip
 _MODALS = {"will", "shall", "must", "can"}
+_SUBORDINATORS = {"after", "before", "when", "while", "since", "if", "although", "though",
+                  "because", "until", "once", "unless", "whereas", "where", "whether"}  # fmt: skip
 # Before a verb, never: an infinitive's "to", a relative pronoun, a determiner or a
 # preposition (after which "aim", "support" or "work" is a noun).
 _NOT_AFTER = {"to", "that", "which", "who", "whom", "whose", "it", "this", "these", "those",
@@ -441,10 +443,19 @@ def _subject_lead(text: str) -> _Lead | None:
                 continue
         written = words[verb_at].group().upper()
         base, finite = _FORMS.get((written,), (None, False))
-        if base is None or not finite or written == _past(base):
+        if base is None and written in _PAST_BASE:
+            base, finite = _PAST_BASE[written], True  # "The ministers resolved to ..."
+        if base is None or not finite:
             continue
+        if written == _past(base) and (
+            not _actor_just_before(words, k)
+            or (verb_at + 1 < len(words) and words[verb_at + 1].group() == "by")
+        ):
+            continue  # "the bond, fostered over decades", "Resolution adopted by": participles
         if words[k - 1].group().lower() in _NOT_AFTER:
             continue
+        if any(w.group().lower() in _SUBORDINATORS for w in words[clause_start:k]):
+            continue  # "Eight years after Peru hosted APEC, ...": not the main clause
         if not _names_an_actor(words, clause_start, k):
             continue
         start, end = words[verb_at].start(), words[verb_at].end()
@@ -458,6 +469,12 @@ def _subject_lead(text: str) -> _Lead | None:
             end=end,
         )
     return None
+
+
+def _actor_just_before(words: list[re.Match], k: int) -> bool:
+    """'The two leaders reaffirmed', 'Japan welcomed': a past tense right after who acts."""
+    before = words[k - 1].group() if k else ""
+    return before.lower() in _ACTORS or (before[:1].isupper() and before not in _NOT_ACTORS)
 
 
 def _names_an_actor(words: list[re.Match], start: int, k: int) -> bool:
