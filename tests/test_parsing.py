@@ -1436,3 +1436,28 @@ class TestChairmansStatement:
         assert [(i.name, i.relation) for i in adopted] == [
             ('Pacific Leaders\' Vision Statement on "Ports for Prosperity"', Relation.ADOPTS)
         ]
+
+
+class TestNeighbouringNames:
+    @pytest.mark.parametrize(
+        ("paragraph", "expected"),
+        [
+            (
+                "SUPPORT the Reef Charter and the Lagoon Treaty (LT);",
+                [("Reef Charter", ""), ("Lagoon Treaty", "LT")],
+            ),
+            (
+                "SUPPORT the Reef Charter (RC) and the Lagoon Treaty;",
+                [("Reef Charter", "RC"), ("Lagoon Treaty", "")],
+            ),
+            (
+                "SUPPORT the Lagoon Treaty (LT), the Harbour Code (HC) and the Reef Plan;",
+                [("Lagoon Treaty", "LT"), ("Harbour Code", "HC"), ("Reef Plan", "")],
+            ),
+        ],
+    )
+    def test_a_parenthesis_acronym_goes_to_the_name_it_follows(self, paragraph, expected):
+        found = instruments_in(
+            parse_declaration(declaration_text("HEREBY DECLARE TO:", paragraph)), "op-1"
+        )
+        assert [(i.name, i.acronym) for i in found] == expected
