@@ -1461,3 +1461,51 @@ class TestNeighbouringNames:
             parse_declaration(declaration_text("HEREBY DECLARE TO:", paragraph)), "op-1"
         )
         assert [(i.name, i.acronym) for i in found] == expected
+
+
+class TestFilesAsSaved:
+    def test_a_markdown_files_front_matter_and_html_tags_are_not_text(self):
+        text = "\n".join(
+            [
+                "---",
+                "date: '2024-05-02'",
+                'title: "Joint Statement on Reef Patrols"',
+                "---",
+                "",
+                "**WE,** the Ministers of Fisheries, gathered in Apia on 2 May 2024 for the "
+                "4<sup>th</sup> Reef Meeting;",
+                "",
+                "**NOTING** the decline of reef fish;****",
+                "",
+                "**SUPPORT** the Reef Patrol Network;<br/>",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "SUPPORT"]
+        assert all("title:" not in c.text and "<" not in c.text for c in declaration.clauses)
+
+    def test_a_un_pdfs_symbol_job_number_bar_code_and_footnotes_are_dropped(self):
+        text = "\n".join(
+            [
+                "United Nations A/RES/90/7",
+                "General Assembly Distr.: General 2 May 2035",
+                "35-01234 (E)",
+                "*3501234*",
+                "90/7. Safer harbours",
+                "The General Assembly,",
+                "Recalling its resolution 89/12 of 1 May 2034 on harbour safety,1",
+                "Noting the report of the Secretary-General on",
+                "1 See A/89/500.",
+                "35-01234 2/3",
+                "A/RES/90/7",
+                "harbour pilots,",
+                "1. Decides to convene a meeting on harbour pilots;",
+                "2. Requests a report at its ninety-first session.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [len(declaration.preamble), len(declaration.operative)] == [2, 2]
+        assert declaration.preamble[1].text == (
+            "Noting the report of the Secretary-General on harbour pilots,"
+        )
+        assert declaration.title == "Safer harbours"

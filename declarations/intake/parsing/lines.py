@@ -59,7 +59,9 @@ _SEPARATOR_FILLERS = {"WE", "DO", "HEREBY", "TO", "THE", "FOLLOWING", "AS", "FOL
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_ESCAPED_NUMBER_RE = re.compile(r"^(\s*\d{1,3})\\([.)])")
-_FOOTNOTE_REF_RE = re.compile(r"(?<=[\w.,;:'’”)])\[\d{1,3}\]")
+_FOOTNOTE_REF_RE = re.compile(
+    r"(?<=[\w.,;:'’”)])\[\d{1,3}\]|(?<=[A-Za-z)][,;.])\d{1,2}(?=\s|$)"
+)  # "Committee[1]", "on harbour safety,1"
 _EMPHASIS_RE = re.compile(r"\*\*+|(?:^|(?<=\s))_+(?=\s|$)|(?<=\S)_+$|^_+(?=\S)")
 _OPENING_QUOTE_RE = re.compile(r"^['\"‘“](?=[A-Z\d])")
 # A line that only numbers a page: "3", "- 3 -", "Page 3", "3 of 10", "3/10".
@@ -82,6 +84,8 @@ _LINE_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]\s")
 
 @functools.lru_cache(maxsize=8192)
 def _clean(line: str) -> str:
+    if "<" in line:
+        line = _HTML_TAG_RE.sub("", line)  # "10<sup>th</sup>", "<br/>", "<strong>"
     line = html.unescape(line) if "&" in line else line
     line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
     line = _MD_HEADING_RE.sub("", line)
@@ -91,6 +95,28 @@ def _clean(line: str) -> str:
     line = _RESTORED_LETTERS_RE.sub(lambda m: m.group(1) or m.group(2), line)
     line = _OPENING_QUOTE_RE.sub("", line.strip())
     return re.sub(r" {2,}", " ", line).strip()
+
+
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# What a UN document's pages carry besides its text: the symbol alone ("A/RES/80/3"), the
+# job number ("25-16680 (E)"), the bar code ("*2516680*") and footnotes ("1 See A/79/12.").
+_UN_FURNITURE_RE = re.compile(
+    r"^(?:[A-Z]{1,2}(?:/[A-Z0-9.]+){2,4}|\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\S+)?"
+    r"|\d{1,4}/\d{1,4}\s+\d{2}-\d{5}|\*\d{5,}\*"
+    r"|\d{1,2}\s+(?:See\b|Official Records\b|United Nations,\s+Treaty Series\b|[A-Z]{1,2}/"
+    r"[A-Z0-9]+/).*)$"
+)
+
+
+def _drop_front_matter(raw_lines: list[str]) -> list[str]:
+    """A markdown file's front matter (a '---' block of 'key: value' lines at the top) is
+    the file's metadata, not the declaration."""
+    if not raw_lines or raw_lines[0].strip() != "---":
+        return raw_lines
+    for end, line in enumerate(raw_lines[1:60], 1):
+        if line.strip() == "---":
+            return raw_lines[end + 1 :]
+    return raw_lines
 
 
 def _is_markup_only(text: str) -> bool:
@@ -299,7 +325,7 @@ def _read_lines(text: str) -> list[_Line]:
     """The text's lines, classified. Blank lines are remembered on the line after them;
     page numbers, running headers and footers and markup-only lines are dropped, and the
     line after them continues what came before (a page break is not a paragraph break)."""
-    raw_lines = _split_run_on_lines(text.splitlines())
+    raw_lines = _split_run_on_lines(_drop_front_matter(text.splitlines()))
     furniture = _page_furniture(raw_lines)
     lines: list[_Line] = []
     blank, page_break = True, False
@@ -311,6 +337,7 @@ def _read_lines(text: str) -> list[_Line]:
         if (
             _PAGE_NUMBER_RE.match(cleaned)
             or _is_markup_only(cleaned)
+            or _UN_FURNITURE_RE.match(cleaned)
             or (re.sub(r"\d+", "#", cleaned).lower() in furniture and _match_lead(cleaned) is None)
         ):
             page_break = bool(lines)
