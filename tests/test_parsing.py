@@ -1483,6 +1483,7 @@ class TestFilesAsSaved:
         declaration = parse_declaration(text)
         assert leads_of(declaration) == ["NOTING", "SUPPORT"]
         assert all("title:" not in c.text and "<" not in c.text for c in declaration.clauses)
+        assert declaration.title == "Joint Statement on Reef Patrols"
 
     def test_a_un_pdfs_symbol_job_number_bar_code_and_footnotes_are_dropped(self):
         text = "\n".join(
@@ -1509,3 +1510,16 @@ class TestFilesAsSaved:
             "Noting the report of the Secretary-General on harbour pilots,"
         )
         assert declaration.title == "Safer harbours"
+
+
+def test_a_second_verb_in_the_paragraphs_own_case_governs_what_follows_it():
+    found = instruments_in(
+        parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "Explore closer ties, and support the Reef Science Plan for 2030;",
+            )
+        ),
+        "op-1",
+    )
+    assert [(i.name, i.relation) for i in found] == [("Reef Science Plan", Relation.ENCOURAGES)]

@@ -12,6 +12,7 @@ from .dates import (
 from .leads import (
     _FORMS,
     _PHRASE_FIRST_WORDS,
+    _RELATIONS,
     _Lead,
     _match_lead,
 )
@@ -100,6 +101,9 @@ _ORG_PRONE_KINDS = {Kind.NETWORK, Kind.MECHANISM, Kind.PROGRAMME, Kind.OTHER}
 _TRAILING_RE = re.compile(
     r",\s*(?:which|aimed|adopted|as|to|in line with|including|in order|whereby|while|"
     r"where|that)\b|\s(?:which|whereby)\s|\sas\s+(?:an?|the|part)\s"
+)
+_INNER_LOWER_VERB_RE = re.compile(
+    r"(?:[,;]\s+and|\band)\s+([a-z]{3,})\s+(?=(?:the|a|an|its|their|our|all)\b)"
 )
 _INNER_VERB_RE = re.compile(r"(?:[,;]\s*|\band\s+|\bas well as\s+)(?=[A-Z]{3,}\b)")
 _TOKEN_RE = re.compile(r"\([^()]*\)|[A-Za-z0-9][A-Za-z0-9'’&/.-]*|[^\sA-Za-z0-9]")
@@ -484,6 +488,13 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
         inner = _match_lead(text[match.end() :])
         if inner is not None and inner.style == "upper" and inner.base is not None:
             regions.append((match.end(), inner.relation))
+    if lead.style in ("title", "lower"):
+        # "Explore ..., and support the convening of ...": a second verb in the paragraph's
+        # own case, before its object, governs what follows it.
+        for match in _INNER_LOWER_VERB_RE.finditer(text, offset):
+            base, finite = _FORMS.get((match.group(1).upper(),), (None, False))
+            if base is not None and finite:
+                regions.append((match.start(1), _RELATIONS.get(base, Relation.CITES)))
     return sorted(regions)
 
 

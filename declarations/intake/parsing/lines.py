@@ -115,7 +115,12 @@ def _drop_front_matter(raw_lines: list[str]) -> list[str]:
         return raw_lines
     for end, line in enumerate(raw_lines[1:60], 1):
         if line.strip() == "---":
-            return raw_lines[end + 1 :]
+            titles = [
+                re.sub(r"\\u2019", "’", t.group(1)).replace("\\_", " ").strip()
+                for raw in raw_lines[1:end]
+                if (t := re.match(r"""title:\s*["']?(.*?)["']?\s*$""", raw))
+            ]
+            return titles[:1] + raw_lines[end + 1 :]  # the title stays a header line
     return raw_lines
 
 
