@@ -22,8 +22,6 @@ from .leads import (
     _OBJECT_VERBS,
     _VERB_CLASS_OF,
     _Lead,
-    _opener_lead,
-    _subject_lead,
     _unknown_lead,
 )
 from .lines import (
@@ -40,6 +38,10 @@ from .metadata import (
     _body_and_meeting,
     _find_place,
     _pick_title,
+)
+from .statements import (
+    _opener_lead,
+    _subject_lead,
 )
 from .values import (
     ParsedClause,
