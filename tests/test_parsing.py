@@ -1523,3 +1523,29 @@ def test_a_second_verb_in_the_paragraphs_own_case_governs_what_follows_it():
         "op-1",
     )
     assert [(i.name, i.relation) for i in found] == [("Reef Science Plan", Relation.ENCOURAGES)]
+
+
+def test_a_running_title_cut_short_is_dropped_even_on_a_two_page_text():
+    text = "\n".join(
+        [
+            "United Nations A/RES/90/8",
+            "General Assembly Distr.: General 2 May 2035",
+            "90/8. Safer harbours and anchorages for the small island States",
+            "The General Assembly,",
+            "Recalling its resolution 89/12,",
+            "Noting the report of the Secretary-General,",
+            "Aware of the storms of 2034,",
+            "1. Decides to convene a meeting on harbour pilots;",
+            "2. Requests the Secretary-General to report on the",
+            "Safer harbours and anchorages for the",
+            "implementation of the present resolution;",
+            "3. Invites donors to fund the work;",
+            "4. Decides to remain seized of the matter.",
+            "A/RES/90/8 Safer harbours and anchorages for the small island States",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert len(declaration.operative) == 4
+    assert declaration.operative[1].text == (
+        "Requests the Secretary-General to report on the implementation of the present resolution;"
+    )

@@ -124,12 +124,46 @@ def _split_run_on_lines(raw_lines: list[str]) -> list[str]:
     return out
 
 
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", _clean(line)).lower().rstrip()
+
+
 def _page_furniture(raw_lines: list[str]) -> set[str]:
     """Running headers and footers: short lines repeated on three pages or more (page
-    numbers inside them aside), that open no paragraph."""
-    counts = Counter(re.sub(r"\d+", "#", _clean(raw)).lower() for raw in raw_lines)
+    numbers inside them aside), or on two when four words or more long, that open no
+    paragraph (the caller checks that)."""
+    keys = [_furniture_key(raw) for raw in raw_lines]
+    counts = Counter(keys)
+    last_seen = {key: index for index, key in enumerate(keys)}
     repeated = set()
     for key, count in counts.items():
-        if count >= 3 and key and len(key.split()) <= 12 and not _is_markup_only(key):
+        words = len(key.split())
+        twice = count == 2 and words >= 4 and last_seen[key] >= _HEAD_LINES
+        if (
+            key
+            and words <= 12
+            and not _is_markup_only(key)
+            and not key.endswith((";", ","))
+            and (count >= 3 or twice)  # a title and its menu entry near the top are no pages
+        ):
             repeated.add(key)
     return repeated
+
+
+_HEAD_LINES = 8  # where titles, menus and document symbols stand
+
+
+def _running_title(line: str, head: list[str]) -> bool:
+    """A page's running title: the start (four words or more) of a line near the top of
+    the text, such as the title, repeated further down ("Safer harbours in the")."""
+    key = _furniture_key(line)
+    if len(key.split()) < 4:
+        return False
+    for h in head:
+        words = h.split()
+        while words and re.search(r"[#/]", words[0]):
+            words.pop(0)  # "90/8.", "A/RES/90/8" before the title
+        title = " ".join(words)
+        if title != key and title.startswith(key):
+            return True
+    return False

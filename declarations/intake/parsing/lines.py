@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 from .cleaning import (
     _FORMULA_RE,
+    _HEAD_LINES,
     _MD_HEADING_RE,
     _PAGE_NUMBER_RE,
     _UN_FURNITURE_RE,
     _clean,
     _drop_front_matter,
+    _furniture_key,
     _is_markup_only,
     _page_furniture,
+    _running_title,
     _split_run_on_lines,
 )
 from .dates import (
@@ -214,9 +217,10 @@ def _read_lines(text: str) -> list[_Line]:
     line after them continues what came before (a page break is not a paragraph break)."""
     raw_lines = _split_run_on_lines(_drop_front_matter(text.splitlines()))
     furniture = _page_furniture(raw_lines)
+    head = [_furniture_key(raw) for raw in raw_lines[:_HEAD_LINES]]
     lines: list[_Line] = []
     blank, page_break = True, False
-    for raw in raw_lines:
+    for index, raw in enumerate(raw_lines):
         cleaned = _clean(raw)
         if not cleaned:
             blank = True
@@ -225,7 +229,13 @@ def _read_lines(text: str) -> list[_Line]:
             _PAGE_NUMBER_RE.match(cleaned)
             or _is_markup_only(cleaned)
             or _UN_FURNITURE_RE.match(cleaned)
-            or (re.sub(r"\d+", "#", cleaned).lower() in furniture and _match_lead(cleaned) is None)
+            or (
+                _match_lead(cleaned) is None
+                and (
+                    _furniture_key(cleaned) in furniture
+                    or (index >= _HEAD_LINES and _running_title(cleaned, head))
+                )
+            )
         ):
             page_break = bool(lines)
             continue
