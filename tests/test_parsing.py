@@ -1549,3 +1549,41 @@ def test_a_running_title_cut_short_is_dropped_even_on_a_two_page_text():
     assert declaration.operative[1].text == (
         "Requests the Secretary-General to report on the implementation of the present resolution;"
     )
+
+
+class TestCommuniques:
+    TEXT = "\n\n".join(
+        [
+            "FINAL COMMUNIQUE",
+            "During the past three days, the Ministers of Fisheries of Fiji, Samoa and Tonga "
+            "have met in Nuku'alofa to review the state of the tuna stocks.",
+            "2. The Ministers have agreed that the Regional Tuna Plan should be renewed.",
+            "The discussions were frank and constructive.",
+            "3. in view of the decline of the stocks, the Ministers re-affirmed their "
+            "support for the Tuna Observer Programme.",
+            "4. The Meeting recorded its thanks to Tonga.",
+            "1 Corrected from the minutes of the meeting.",
+        ]
+    )
+
+    def test_who_met_where_opens_the_text(self):
+        declaration = parse_declaration(self.TEXT)
+        assert not any("have met in" in c.text for c in declaration.clauses)
+        assert declaration.place.startswith("Nuku")
+
+    def test_perfect_and_past_tenses_after_who_acts_lead(self):
+        declaration = parse_declaration(self.TEXT)
+        assert leads_of(declaration) == ["AGREED", "REAFFIRMED", "RECORDED"]
+
+    def test_an_unnumbered_paragraph_between_two_numbers_belongs_to_the_first(self):
+        declaration = parse_declaration(self.TEXT)
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3", "4"]
+        assert declaration.clauses[0].text.endswith("frank and constructive.")
+
+    def test_the_next_number_starts_a_paragraph_even_in_lower_case(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.clauses[1].text.startswith("in view of the decline")
+
+    def test_a_footnote_after_the_last_paragraph_is_not_a_clause(self):
+        declaration = parse_declaration(self.TEXT)
+        assert all("Corrected from" not in c.text for c in declaration.clauses)

@@ -252,6 +252,9 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
     if block is None or block.kind != "text":
         return True
     prev_end = _end_kind(block.tail)
+    dotted = line.marker == "num" and line.text[len(str(line.number))] in ".)"
+    if dotted and line.number == last_number + 1:
+        return True  # "4. in furtherance of ...": the next number, whatever its first word
     if line.content[:1].islower():
         return False  # a wrapped line, even across a blank line (page break)
     if not line.marker and _FUNCTION_WORD_END_RE.search(block.tail):
@@ -338,10 +341,21 @@ _OPENING_START_RE = re.compile(
 )
 
 
+# "During the past week, the Prime Ministers ... have met in London": who met, and where.
+_MET_RE = re.compile(r"\b(?:met|gathered|convened|assembled)\s+(?:here\s+)?(?:in|at)\s+[A-Z]")
+
+
+def _names_the_meeting(text: str) -> bool:
+    sentence = re.split(r"[;:]|\.\s+(?=[A-Z])", text, maxsplit=1)[0]
+    return text[:1].isupper() and bool(_MET_RE.search(sentence))
+
+
 def _is_opening(text: str) -> bool:
     """The paragraph naming the meeting: 'The Nineteenth ... was convened on ...;' etc."""
-    if _match_lead(text) is not None or not _OPENING_START_RE.match(text):
+    if _match_lead(text) is not None:
         return False
+    if not _OPENING_START_RE.match(text):
+        return _names_the_meeting(text) and _subject_lead(text) is None
     if re.match(r"(?i)we\s*,", text) or _FORMULA_RE.fullmatch(text.strip()):
         return True
     if re.match(r"(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b", text):
@@ -363,6 +377,7 @@ def _body_start(lines: list[_Line]) -> int | None:
         if (
             line.lead is None
             and not _OPENING_START_RE.match(line.content)
+            and not _names_the_meeting(line.content)
             and _subject_lead(line.content) is None
             and _opener_lead(line.content) is None
         ):

@@ -178,6 +178,11 @@ def _split_body(blocks: list[_Block]) -> _Body:
             sublist = ""
             if len(block.lines) == 1 and _is_heading_block(block, _next_text(blocks, index)):
                 continue
+            if previous is not None and _is_footnote(block, previous):
+                continue
+            if previous is not None and _continues_numbered(block, previous, blocks, index):
+                previous.text += " " + text  # an unnumbered paragraph inside paragraph N
+                continue
             lead = block.lead
             if lead is not None and lead.finite and _only_lead(text, lead):
                 heading_lead = lead
@@ -208,6 +213,33 @@ def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
     if block.marker in ("letter", "bullet"):
         return block.lead is None or block.marker != previous.marker
     return block.lead is None and block.text[:1].islower()
+
+
+def _is_footnote(block: _Block, previous: _Paragraph) -> bool:
+    """'1 Corrected from ...' after paragraph 9: a footnote, numbered without a dot, below
+    the paragraphs' numbers and with no lead word."""
+    if block.marker != "num" or block.lead is not None or not re.match(r"\d+\s", block.first.text):
+        return False
+    return previous.printed_number.isdigit() and block.first.number < int(previous.printed_number)
+
+
+def _continues_numbered(
+    block: _Block, previous: _Paragraph, blocks: list[_Block], index: int
+) -> bool:
+    """In a numbered text, an unnumbered paragraph with no lead of its own, standing
+    between paragraphs N and N + 1, is more of paragraph N."""
+    if block.marker or block.lead is not None or not previous.printed_number.isdigit():
+        return False
+    if _opener_lead(block.text) or _subject_lead(block.text):
+        return False
+    for later in blocks[index + 1 :]:
+        if later.kind != "text":
+            continue
+        if later.marker == "num":
+            return later.first.number == int(previous.printed_number) + 1
+        if later.lead is not None:
+            return False
+    return False
 
 
 def _next_text(blocks: list[_Block], index: int) -> _Block | None:

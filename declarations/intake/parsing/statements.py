@@ -73,21 +73,26 @@ def _subject_lead(text: str) -> _Lead | None:
         if not word.islower() or k == 0:
             continue
         verb_at = k
-        if word in _MODALS:
+        perfect = word in ("have", "has")  # "the Governments have agreed that ..."
+        if word in _MODALS or perfect:
             verb_at = k + 1
             while verb_at < len(words) and words[verb_at].group().upper() in _ADVERBS:
                 verb_at += 1
             if verb_at >= len(words) or not words[verb_at].group().islower():
                 continue
-        written = words[verb_at].group().upper()
+        written = re.sub(r"^RE-", "RE", words[verb_at].group().upper())  # "re-affirmed"
         base, finite = _FORMS.get((written,), (None, False))
         if base is None and written in _PAST_BASE:
             base, finite = _PAST_BASE[written], True  # "The ministers resolved to ..."
-        if base is None or not finite:
+        if base is None or not finite or (perfect and written != _past(base)):
             continue
-        if written == _past(base) and (
-            not _actor_just_before(words, k)
-            or (verb_at + 1 < len(words) and words[verb_at + 1].group() == "by")
+        if (
+            written == _past(base)
+            and not perfect
+            and (
+                not _actor_just_before(words, k)
+                or (verb_at + 1 < len(words) and words[verb_at + 1].group() == "by")
+            )
         ):
             continue  # "the bond, fostered over decades", "Resolution adopted by": participles
         if words[k - 1].group().lower() in _NOT_AFTER:
