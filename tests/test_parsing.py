@@ -1587,3 +1587,42 @@ class TestCommuniques:
     def test_a_footnote_after_the_last_paragraph_is_not_a_clause(self):
         declaration = parse_declaration(self.TEXT)
         assert all("Corrected from" not in c.text for c in declaration.clauses)
+
+
+class TestCouncilResolution:
+    TEXT = "\n\n".join(
+        [
+            "RESOLUTION ON HARBOUR SAFETY",
+            "THE SECURITY COUNCIL,",
+            "RECALLING the Reef Agreement [1] and its earlier decisions:",
+            "NOTING with concern the storms of 2034;",
+            "1. CALLS upon the parties to keep the harbours open;",
+            "2. (a) The Harbour Committee shall henceforth be known as the Harbour Commission.",
+            "(b) The Commission shall report monthly.",
+            "To this end it shall, after consultation with the parties, recommend measures.",
+            "(c) The Commission shall employ observers.",
+            "3. requests the Secretary-General to support the Commission.",
+        ]
+    )
+
+    def test_an_upper_case_phrase_may_end_in_lower_case(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.operative[0].lead_verb == "CALLS UPON"
+        assert [c.part for c in declaration.clauses].count(Part.PREAMBLE) == 2
+
+    def test_a_numbered_verb_in_lower_case_leads(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.operative[-1].lead_verb == "REQUESTS"
+        assert declaration.operative[-1].lead_word == "requests"
+
+    def test_lettered_items_after_an_a_led_paragraph_are_its_items(self):
+        declaration = parse_declaration(self.TEXT)
+        assert [c.printed_number for c in declaration.operative] == ["1", "2", "3"]
+        second = declaration.operative[1].text
+        assert "(b) The Commission shall report monthly." in second
+        assert "To this end it shall" in second and second.endswith("employ observers.")
+
+    def test_a_footnote_mark_after_a_space_is_dropped_from_the_name(self):
+        found = instruments_in(parse_declaration(self.TEXT), "pre-1")
+        assert [i.name for i in found] == ["Reef Agreement"]
+        assert "[1]" not in parse_declaration(self.TEXT).preamble[0].text

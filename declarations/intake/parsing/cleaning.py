@@ -12,8 +12,8 @@ from collections import Counter
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_ESCAPED_NUMBER_RE = re.compile(r"^(\s*\d{1,3})\\([.)])")
 _FOOTNOTE_REF_RE = re.compile(
-    r"(?<=[\w.,;:'’”)])\[\d{1,3}\]|(?<=[A-Za-z)][,;.])\d{1,2}(?=\s|$)"
-)  # "Committee[1]", "on harbour safety,1"
+    r"(?<=[\w.,;:'’”)])\s?\[\d{1,3}\]|(?<=[A-Za-z)][,;.])\d{1,2}(?=\s|$)"
+)  # "Committee[1]", "Linggadjati [4] and", "on harbour safety,1"
 _EMPHASIS_RE = re.compile(r"\*\*+|(?:^|(?<=\s))_+(?=\s|$)|(?<=\S)_+$|^_+(?=\S)")
 _OPENING_QUOTE_RE = re.compile(r"^['\"‘“](?=[A-Z\d])")
 # A line that only numbers a page: "3", "- 3 -", "Page 3", "3 of 10", "3/10".

@@ -312,9 +312,13 @@ def _match_lead(text: str) -> _Lead | None:
             if core is None and i + n <= len(words):
                 same = _close if not exact else str.__eq__
                 if all(
-                    fits(words[i + k], i + k == 0) and same(upper[i + k], phrase[k])
+                    (
+                        fits(words[i + k], i + k == 0)
+                        or (k and style == "upper" and words[i + k].islower())
+                    )
+                    and same(upper[i + k], phrase[k])
                     for k in range(n)
-                ):
+                ):  # "CALLS upon": the rest of an upper-case phrase may be in lower case
                     core = list(phrase)
                     base, finite = _FORMS[phrase]
     if core is None and i < len(words) and fits(words[i], i == 0):

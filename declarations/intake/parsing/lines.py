@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cleaning import (
     _FORMULA_RE,
@@ -208,6 +208,11 @@ def _classify(raw: str, blank_before: bool) -> _Line:
         line.kind = "separator"
     else:
         line.lead = _match_lead(line.content)
+        if line.lead is None and line.marker == "num" and line.content[:1].islower():
+            # "5. requests the Secretary-General ...": a numbered verb in lower case
+            lead = _match_lead(line.content[:1].upper() + line.content[1:])
+            if lead is not None:
+                line.lead = replace(lead, word=line.content[: len(lead.word)])
     return line
 
 

@@ -208,6 +208,8 @@ def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
     start with a verb ("- Establish ...") when the paragraph itself is not such an item."""
     if sublist:
         return block.marker == sublist or (sublist == "lower" and block.text[:1].islower())
+    if block.marker == "letter" and re.match(r"\(?a[.)]\s", previous.text):
+        return True  # "4. (a) The Committee ..." then "(b) ...": the paragraph's items
     if not previous.text.rstrip().endswith(":"):
         return False
     if block.marker in ("letter", "bullet"):

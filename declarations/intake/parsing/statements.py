@@ -133,10 +133,11 @@ def _names_an_actor(words: list[re.Match], start: int, k: int) -> bool:
             current.append(match.group())
     segments.append(current)
     for segment in reversed([s for s in segments if s] or [[]]):
-        if any(w.lower() in _ACTORS or (w[0].isupper() and w not in _NOT_ACTORS) for w in segment):
-            return True
-        if not segment or segment[0].lower() not in _INSERTION_STARTS:
-            return False
+        if segment and segment[0].lower() in _INSERTION_STARTS | _SUBORDINATORS:
+            continue  # ", after consultation with the parties,": not who acts
+        return any(
+            w.lower() in _ACTORS or (w[0].isupper() and w not in _NOT_ACTORS) for w in segment
+        )
     return False
 
 
