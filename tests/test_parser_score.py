@@ -28,7 +28,7 @@ def test_every_corpus_text_has_a_reader_written_expectation_and_a_source():
 def test_the_corpus_score_does_not_fall_below_what_was_reached():
     score = score_corpus(CORPUS)
     assert score.segmentation_exact == len(score.documents)
-    assert score.lead_accuracy >= 0.98
+    assert score.lead_accuracy >= 0.99
     assert score.f1 >= 0.91
 
 

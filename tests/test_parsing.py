@@ -1626,3 +1626,26 @@ class TestCouncilResolution:
         found = instruments_in(parse_declaration(self.TEXT), "pre-1")
         assert [i.name for i in found] == ["Reef Agreement"]
         assert "[1]" not in parse_declaration(self.TEXT).preamble[0].text
+
+
+def test_after_an_opening_participle_the_verb_of_both_countries_leads():
+    text = "\n\n".join(
+        [
+            "Joint Statement on Harbours",
+            "Recalling the Harbour Accord of 2020, both sides will renew their pledges.",
+            "Both sides welcome the new rules.",
+        ]
+    )
+    assert leads_of(parse_declaration(text)) == ["RENEW", "WELCOME"]
+
+
+def test_a_preambles_participle_keeps_its_lead_over_a_that_clause_or_a_relative():
+    text = "\n".join(
+        [
+            "The General Assembly,",
+            "Noting that, since 2030, Member States support the survey,",
+            "Recalling its resolution 70/1, in which the Member States requested a report,",
+            "Decides to continue the survey.",
+        ]
+    )
+    assert leads_of(parse_declaration(text)) == ["NOTING", "RECALLING", "DECIDES"]

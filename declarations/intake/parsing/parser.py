@@ -188,7 +188,7 @@ def _split_body(blocks: list[_Block]) -> _Body:
                 heading_lead = lead
                 continue
             if lead is None or (not lead.finite and lead.style == "title"):
-                lead = _opener_lead(text) or lead
+                lead = _opener_lead(text) or _participle_opener_lead(text, lead) or lead
             if lead is None and heading_lead is None:
                 lead = _subject_lead(text)
             if lead is not None:
@@ -215,6 +215,20 @@ def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
     if block.marker in ("letter", "bullet"):
         return block.lead is None or block.marker != previous.marker
     return block.lead is None and block.text[:1].islower()
+
+
+def _participle_opener_lead(text: str, lead: _Lead | None) -> _Lead | None:
+    """'Recalling the Partnership Agreement, both countries will promote ...': after an
+    opening participle, the verb of a subject that names who acts by a common noun (both
+    countries, the two leaders); never across a 'that' clause, as a preamble's
+    'Noting that Member States support ...' is one."""
+    if lead is None or lead.finite or lead.style != "title":
+        return None
+    sentence = re.split(r"[;:]|\.\s+(?=[A-Z])", text, maxsplit=1)[0]
+    found = _subject_lead(text, actor_nouns_only=True)
+    if found is None or re.search(r"\bthat\b", sentence[: found.end or 0]):
+        return None
+    return found
 
 
 def _is_footnote(block: _Block, previous: _Paragraph) -> bool:

@@ -55,8 +55,9 @@ _NOT_AFTER = {"to", "that", "which", "who", "whom", "whose", "it", "this", "thes
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[,()]")
 
 
-def _subject_lead(text: str) -> _Lead | None:
-    """The verb after a subject that names who acts, in the paragraph's first sentence."""
+def _subject_lead(text: str, actor_nouns_only: bool = False) -> _Lead | None:
+    """The verb after a subject that names who acts, in the paragraph's first sentence
+    (with `actor_nouns_only`, a subject with a common noun of who acts: 'both countries')."""
     if re.match(r"(?i)that\b", text):
         return None  # "That ...": a clause of the verb heading it, not a sentence of its own
     sentence = re.split(r";|\.\s+(?=[A-Z])|\.$", text, maxsplit=1)[0]
@@ -99,7 +100,7 @@ def _subject_lead(text: str) -> _Lead | None:
             continue
         if any(w.group().lower() in _SUBORDINATORS for w in words[clause_start:k]):
             continue  # "Eight years after Peru hosted APEC, ...": not the main clause
-        if not _names_an_actor(words, clause_start, k):
+        if not _names_an_actor(words, clause_start, k, actor_nouns_only):
             continue
         start, end = words[verb_at].start(), words[verb_at].end()
         return _Lead(
@@ -120,7 +121,9 @@ def _actor_just_before(words: list[re.Match], k: int) -> bool:
     return before.lower() in _ACTORS or (before[:1].isupper() and before not in _NOT_ACTORS)
 
 
-def _names_an_actor(words: list[re.Match], start: int, k: int) -> bool:
+def _names_an_actor(
+    words: list[re.Match], start: int, k: int, actor_nouns_only: bool = False
+) -> bool:
     """Whether the words before the verb name who acts: an actor noun or a proper name.
     A phrase set off by commas ("The Government, through its commitment to ..., will")
     is passed over to the subject before it."""
@@ -135,6 +138,8 @@ def _names_an_actor(words: list[re.Match], start: int, k: int) -> bool:
     for segment in reversed([s for s in segments if s] or [[]]):
         if segment and segment[0].lower() in _INSERTION_STARTS | _SUBORDINATORS:
             continue  # ", after consultation with the parties,": not who acts
+        if actor_nouns_only:
+            return start > 0 and any(w.lower() in _ACTORS for w in segment)
         return any(
             w.lower() in _ACTORS or (w[0].isupper() and w not in _NOT_ACTORS) for w in segment
         )
