@@ -269,8 +269,11 @@ class TestSeed:
 
     def test_documents_named_after_the_verbs_object_are_only_cited(self, seed):
         # "ADOPT the TOR ..., aimed at ... in line with the ASEAN Regional Plan of Action ..."
-        plan = [i for i in instruments_in(seed, "op-16") if i.kind == Kind.PLAN]
-        assert [i.relation for i in plan] == [Relation.CITES]
+        plans = [i for i in instruments_in(seed, "op-16") if i.kind == Kind.PLAN]
+        assert "ASEAN Regional Plan of Action on Women, Peace and Security" in [
+            i.name for i in plans
+        ]
+        assert {i.relation for i in plans} == {Relation.CITES}
         # "APPROVE the Maritime Cybersecurity Conference, as the 2nd AOIP activity ..."
         aoip = [i for i in instruments_in(seed, "op-18") if i.acronym == "AOIP"]
         assert [i.relation for i in aoip] == [Relation.CITES]
@@ -323,6 +326,7 @@ class TestSeed:
             "verb_class": "declaratory",
             "trackable": False,
             "text": seed.clauses[0].text,
+            "printed_number": "",
         }
         assert set(data["instruments"][0]) == {"name", "acronym", "kind", "relation", "clause"}
         assert isinstance(data["warnings"], list)
@@ -346,6 +350,14 @@ class TestNumberedDeclaration:
         assert declaration.title == (
             "JOINT DECLARATION OF THE ASEAN DEFENCE MINISTERS ON SUSTAINING PEACE AND "
             "RESILIENCE IN A CHANGING REGION"
+        )
+
+    def test_it_keeps_each_paragraphs_number_as_printed_beside_its_position(self, declaration):
+        numbered = [c for c in declaration.clauses if c.printed_number]
+        assert numbered, "the Singapore text numbers its paragraphs"
+        assert all(c.printed_number.isdigit() for c in numbered)
+        assert [c.number for c in declaration.operative] == list(
+            range(1, len(declaration.operative) + 1)
         )
 
     def test_it_strips_the_numbering_from_operative_paragraphs(self, declaration):
@@ -859,12 +871,12 @@ class TestInstruments:
         )
         assert instruments_in(parse_declaration(text), "pre-1") == []
 
-    def test_an_adopted_object_without_keyword_is_still_an_instrument(self):
+    def test_an_adopted_framework_is_an_instrument(self):
         found = only_instrument("ADOPT the ASEAN Defence Interaction Framework (ADIF);")
         assert (found.name, found.acronym, found.kind, found.relation) == (
             "ASEAN Defence Interaction Framework",
             "ADIF",
-            Kind.OTHER,
+            Kind.PLAN,  # a framework is a plan or strategy
             Relation.ADOPTS,
         )
 
@@ -902,3 +914,738 @@ class TestInstruments:
     )
     def test_the_relation_comes_from_the_lead_verb(self, paragraph, relation):
         assert only_instrument(paragraph).relation == relation
+
+
+# --- Size: long texts parse in one pass; oversized ones are refused with their size -------
+
+
+class TestSize:
+    def test_two_thousand_paragraphs_each_defining_an_acronym_parse_completely(self):
+        from declarations.intake.parsing.scoring import acronym_stress_text
+
+        text = acronym_stress_text(2000)
+        text += "\nWELCOME the progress of the XAAAA and of the XBAAA;"
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2001
+        adopted = [i for i in declaration.instruments if i.relation == Relation.ADOPTS]
+        assert len({i.acronym for i in adopted}) == 2000
+        reused = instruments_in(declaration, "op-2001")
+        assert {i.acronym for i in reused} == {"XAAAA", "XBAAA"}
+
+    def test_an_acronym_inside_a_longer_word_or_compound_is_not_a_reuse(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "ADOPT the Guidelines on Harbour Pilots (GHP);",
+                "SUPPORT the GHPX trials, the GHP-2 pilots and the work under the GHP;",
+            )
+        )
+        assert [i.acronym for i in instruments_in(declaration, "op-2")] == ["GHP"]
+
+    def test_a_text_with_too_many_paragraphs_is_refused_with_its_count(self):
+        from declarations.intake.parsing import parser
+
+        text = declaration_text(
+            "HEREBY DECLARE TO:", *["SUPPORT the work;"] * (parser.MAX_PARAGRAPHS + 1)
+        )
+        with pytest.raises(ParseError, match=r"5,00\d paragraphs"):
+            parse_declaration(text)
+
+    def test_an_over_long_line_is_refused_with_its_number_and_length(self):
+        text = declaration_text("HEREBY DECLARE TO:", "SUPPORT " + "x" * 60_000)
+        with pytest.raises(ParseError, match=r"Line 4 is 60,008 characters long"):
+            parse_declaration(text)
+
+    def test_an_over_long_text_is_refused_with_its_length(self):
+        text = declaration_text("HEREBY DECLARE TO:", *["SUPPORT the work;"] * 120_000)
+        with pytest.raises(ParseError, match="characters long"):
+            parse_declaration(text)
+
+
+# --- Texts as they come: markup, page furniture, run-on numbering, sub-headings ----------
+
+
+def leads_of(declaration: ParsedDeclaration, part=None) -> list[str]:
+    return [c.lead_verb for c in declaration.clauses if part is None or c.part == part]
+
+
+class TestTextsAsTheyCome:
+    def test_markdown_headings_escaped_numbers_and_emphasis_are_read_as_plain_text(self):
+        declaration = parse_declaration(
+            "\n\n".join(
+                [
+                    "### Joint Statement on Coastal Radar Cooperation",
+                    "**WE**, the Ministers of Transport, gathered in Apia on 2 May 2024;",
+                    "1\\. **NOTING** the growth of coastal traffic;",
+                    "#### A heading the text marks as one, however many words it happens to have",
+                    "2\\. **SUPPORT** the Coastal Radar Network;",
+                    "___",
+                ]
+            )
+        )
+        assert leads_of(declaration) == ["NOTING", "SUPPORT"]
+        assert [c.printed_number for c in declaration.clauses] == ["1", "2"]
+        assert declaration.title == "Joint Statement on Coastal Radar Cooperation"
+
+    def test_editorial_notes_and_footnotes_are_not_paragraphs(self):
+        declaration = parse_declaration(
+            "\n".join(
+                [
+                    "The Economic and Social Council,",
+                    "Noting the survey of harbour tolls[1],",
+                    "[matter omitted]",
+                    "Invites the regional commissions to report;",
+                    "[1] Document E/123.",
+                ]
+            )
+        )
+        assert leads_of(declaration) == ["NOTING", "INVITES"]
+        assert "[1]" not in declaration.clauses[0].text
+
+    def test_page_numbers_and_running_headers_are_dropped_and_the_sentence_continues(self):
+        header = "Joint Communique of the Fourth River Commission Meeting"
+        text = "\n".join(
+            [
+                header,
+                "The Fourth River Commission Meeting was convened on 3 March 2022 in Vientiane;",
+                "RECOGNISING the importance of shared flood data for the",
+                "",
+                "- 1 -",
+                header,
+                "",
+                "communities along the river;",
+                "HEREBY DECLARE TO:",
+                "ESTABLISH the River Flood Data Platform, to be hosted by the",
+                "Page 2 of 3",
+                header,
+                "Secretariat of the Commission;",
+                "3",
+                header,
+                "SUPPORT the training of hydrologists.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.preamble) == 1 and len(declaration.operative) == 2
+        assert declaration.preamble[0].text.endswith(
+            "flood data for the communities along the river;"
+        )
+        assert "Page" not in declaration.operative[0].text
+        assert header not in declaration.operative[0].text
+
+    def test_a_page_break_between_capitalised_words_does_not_split_the_paragraph(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "WELCOME the work of the Regional Coast Guard",
+            "",
+            "12",
+            "",
+            "Forum on search and rescue;",
+            "SUPPORT the forum.",
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2
+        assert "Coast Guard Forum on search" in declaration.operative[0].text
+
+    def test_numbers_running_on_inside_a_line_start_their_own_paragraphs(self):
+        text = "\n".join(
+            [
+                "Resolution on rural roads",
+                "'The Economic and Social Council 1. Notes the report on rural roads;",
+                "2. Approves the survey; and 3. Requests a second survey of bridges;",
+                "CONSIDERS 4. That roads serve markets;",
+                "5. That bridges serve schools; and 6. Invites donors to fund the work.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [c.printed_number for c in declaration.operative] == ["1", "2", "3", "4", "5", "6"]
+        assert leads_of(declaration) == [
+            "NOTES", "APPROVES", "REQUESTS", "CONSIDERS", "CONSIDERS", "INVITES",
+        ]  # fmt: skip
+
+    def test_a_number_inside_a_sentence_is_not_a_paragraph_number(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "1. SUPPORT the 2. Phase of the road survey and the bridges built by 2030. We note",
+                "2. WELCOME the survey.",
+            )
+        )
+        assert [c.printed_number for c in declaration.operative] == ["1", "2"]
+
+    def test_the_body_that_speaks_at_the_end_of_a_title_line_opens_the_text(self):
+        text = "\n".join(
+            [
+                "ROAD SAFETY IN RURAL AREAS The General Assembly, [matter omitted]",
+                "Urges Member States to adopt road safety plans;",
+                "Invites the regional commissions to assist them.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["URGES", "INVITES"]
+        assert declaration.preamble == []
+
+    def test_a_verb_standing_alone_leads_the_numbered_paragraphs_after_it(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "1. ENCOURAGE the Ministers to meet yearly;",
+            "NOTE WITH APPRECIATION",
+            "2. The offer of Fiji to host the next meeting;",
+            "3. The progress of the Harbour Safety Network;",
+            "4. SUPPORT the network.",
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration, Part.OPERATIVE) == [
+            "ENCOURAGE", "NOTE WITH APPRECIATION", "NOTE WITH APPRECIATION", "SUPPORT",
+        ]  # fmt: skip
+        assert declaration.operative[1].text.startswith("The offer of Fiji")
+        assert instruments_in(declaration, "op-3")[0].relation == Relation.NOTES
+
+    def test_a_long_sub_heading_before_a_paragraph_is_not_a_clause(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "Strengthening practical cooperation among the coast guards of the region in 2026",
+            "SUPPORT the exchange of liaison officers;",
+            "2026 Priorities",
+            "WELCOME the new training calendar.",
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration, Part.OPERATIVE) == ["SUPPORT", "WELCOME"]
+
+    def test_verb_led_items_under_as_follows_belong_to_their_paragraph(self):
+        text = declaration_text(
+            "HEREBY DECLARE TO:",
+            "1. TASK the senior officials to implement the work plan as follows:",
+            "- Establish a liaison office;",
+            "- Convene a yearly review;",
+            "2. WELCOME the offer of Samoa.",
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.operative) == 2
+        assert "- Establish a liaison office; - Convene a yearly review;" in (
+            declaration.operative[0].text
+        )
+
+    def test_a_numbered_opening_paragraph_is_kept_out_of_the_clauses_with_a_warning(self):
+        text = "\n".join(
+            [
+                "Joint Declaration on Fisheries",
+                "1. WE, the Ministers of Fisheries, gathered in Suva on 9 June 2025;",
+                "2. NOTING the decline of tuna stocks;",
+                "WE HEREBY DECLARE TO:",
+                "3. SUPPORT the Regional Tuna Plan.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3"]
+        assert [c.anchor for c in declaration.clauses] == ["pre-1", "op-1"]
+        assert any("opening paragraph is numbered 1" in w for w in declaration.warnings)
+
+
+class TestStatementLeads:
+    @pytest.mark.parametrize(
+        ("paragraph", "verb"),
+        [
+            ("We are committed to sharing weather data.", "COMMIT"),
+            ("We remain firmly committed to open markets.", "COMMIT"),
+            ("We will also continue to train pilots.", "CONTINUE"),
+            ("We must strengthen our ports.", "STRENGTHEN"),
+            ("We seek closer ties among our universities.", "SEEK"),
+            ("We signed the Harbour Accord.", "SIGNED"),
+            ("We therefore recognise the role of farmers.", "RECOGNISE"),
+            ("As maritime nations, we support freedom of navigation.", "SUPPORT"),
+            ("Furthermore, we welcome the new observers.", "WELCOME"),
+            ("With regard to fisheries, we encourage joint patrols.", "ENCOURAGE"),
+            ("Upon the request of the Chair, we convene a working group.", "CONVENE"),
+            ("In this regard, we call for more data sharing.", "CALL FOR"),
+            ("Noting the storms of 2024, we pledge relief funds.", "PLEDGE"),
+            ("To reach these goals we must continue working together.", "CONTINUE"),
+        ],
+    )
+    def test_the_verb_after_we_or_after_an_opening_phrase_leads(self, paragraph, verb):
+        text = "\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                paragraph,
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.preamble == []
+        assert declaration.operative[0].lead_verb == verb
+
+    def test_a_correct_past_tense_is_not_taken_for_a_typo(self):
+        text = declaration_text("HEREBY DECLARE TO:", "We underscored the value of drills.")
+        declaration = parse_declaration(text)
+        assert declaration.operative[0].lead_verb == "UNDERSCORED"
+        assert declaration.operative[0].verb_class == VerbClass.DECLARATORY
+        assert not any("corrected" in w for w in declaration.warnings)
+
+    def test_an_adjective_after_the_verb_is_not_part_of_a_two_word_lead(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "Explore further cooperation in cyber security;",
+                "Decides further that the group shall meet twice a year;",
+            )
+        )
+        assert leads_of(declaration, Part.OPERATIVE) == ["EXPLORE", "DECIDES FURTHER"]
+
+    def test_a_statement_opening_with_narrative_has_no_preamble(self):
+        text = "\n\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                "Ten years after our first meeting, trade has doubled.",
+                "We welcome the Port Safety Initiative.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.preamble == []
+        assert len(declaration.operative) == 2
+        assert declaration.operative[0].verb_class == VerbClass.UNKNOWN
+
+
+class TestInstrumentKinds:
+    @pytest.mark.parametrize(
+        ("paragraph", "name", "kind"),
+        [
+            ("ESTABLISH the Pacific Ports Partnership;", "Pacific Ports Partnership", Kind.OTHER),
+            ("ADOPT the Harbour Pilots Work Plan 2026-2028;", "Harbour Pilots Work Plan 2026-2028",
+             Kind.PLAN),
+            ("ADOPT the Reef Plan of Action;", "Reef Plan of Action", Kind.PLAN),
+            ("WELCOME the Strategy for Reef Monitoring;", "Strategy for Reef Monitoring",
+             Kind.PLAN),
+            ("WELCOME the Lagoon Monitoring Framework;", "Lagoon Monitoring Framework",
+             Kind.PLAN),
+            ("SUPPORT the Treaty on Lagoon Fisheries;", "Treaty on Lagoon Fisheries",
+             Kind.AGREEMENT),
+            ("SUPPORT the Convention on Reef Salvage;", "Convention on Reef Salvage",
+             Kind.AGREEMENT),
+            ("WELCOME the Standby Arrangements for Port Relief;",
+             "Standby Arrangements for Port Relief", Kind.AGREEMENT),
+            ("ADOPT the Pacific Ports Vision Statement;", "Pacific Ports Vision Statement",
+             Kind.JOINT_STATEMENT),
+            ("ADOPT the Code for Safe Anchorage;", "Code for Safe Anchorage", Kind.AGREEMENT),
+        ],
+    )  # fmt: skip
+    def test_more_kinds_of_instrument_are_named(self, paragraph, name, kind):
+        found = only_instrument(paragraph)
+        assert (found.name, found.kind) == (name, kind)
+
+    def test_establish_relates_like_adopt(self):
+        found = only_instrument("ESTABLISH the Pacific Ports Partnership;")
+        assert found.relation == Relation.ADOPTS
+
+    def test_a_un_resolution_cited_by_its_symbol_is_an_instrument(self):
+        text = "\n".join(
+            [
+                "The General Assembly,",
+                "Recalling its resolution 71/312 of 6 July 2017 and resolution 45 (IV),",
+                "Recalling also A/RES/75/1,",
+                "Decides to continue the work.",
+            ]
+        )
+        names = [i.name for i in parse_declaration(text).instruments]
+        assert names == ["Resolution 71/312", "Resolution 45 (IV)", "A/RES/75/1"]
+
+    def test_a_conference_where_something_was_said_is_no_instrument(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "RECALL the pledges made at the Ocean Finance Conference in Apia;",
+                "WELCOME the convening of the Second Reef Science Conference in 2027;",
+                "APPROVE the Harbour Security Conference;",
+            )
+        )
+        assert instruments_in(declaration, "op-1") == []
+        assert [i.name for i in instruments_in(declaration, "op-2")] == [
+            "Second Reef Science Conference"
+        ]
+        assert [i.name for i in instruments_in(declaration, "op-3")] == [
+            "Harbour Security Conference"
+        ]
+
+    def test_a_name_ends_before_the_meeting_that_adopted_it(self):
+        found = only_instrument("WELCOME the Work Plan on Connectivity adopted at the 40th Summit;")
+        assert found.name == "Work Plan on Connectivity"
+        found = only_instrument("WELCOME the Work Plan on Port Connectivity at the 40th Summit;")
+        assert found.name == "Work Plan on Port Connectivity"
+
+    def test_a_name_with_a_comma_list_inside_is_kept_whole(self):
+        found = only_instrument(
+            "WELCOME the Accord on Innovative Shipping, Port Reform and Growth;"
+        )
+        assert found.name == "Accord on Innovative Shipping, Port Reform and Growth"
+
+    def test_two_names_joined_by_and_the_are_two_instruments(self):
+        found = instruments_in(
+            parse_declaration(
+                declaration_text(
+                    "HEREBY DECLARE TO:",
+                    "SUPPORT the Reef Treaty and the Lagoon Convention;",
+                )
+            ),
+            "op-1",
+        )
+        assert [i.name for i in found] == ["Reef Treaty", "Lagoon Convention"]
+
+    def test_names_in_an_opening_phrase_are_cited_and_the_verbs_object_is_governed(self):
+        text = "\n\n".join(
+            [
+                "Leaders' Statement on Ports",
+                "We, the Leaders, met in Apia on 2 May 2024.",
+                "Building on the Harbour Roadmap, we endorse the Port Safety Strategy.",
+            ]
+        )
+        found = parse_declaration(text).instruments
+        assert [(i.name, i.relation) for i in found] == [
+            ("Harbour Roadmap", Relation.CITES),
+            ("Port Safety Strategy", Relation.APPROVES),
+        ]
+
+
+class TestSubjectLeads:
+    @pytest.mark.parametrize(
+        ("paragraph", "verb"),
+        [
+            ("Both sides reaffirm their support for open sea lanes.", "REAFFIRM"),
+            ("Fiji and Samoa share the aim of safer harbours.", "SHARE"),
+            ("The Government of Tonga recognizes the value of pilots.", "RECOGNIZES"),
+            ("The two ministers will further strengthen their dialogue.", "STRENGTHEN"),
+            ("Amid rising seas, both governments will expand coastal defences.", "EXPAND"),
+            (
+                "The Government of Fiji, through its coast guard and navy, will support drills.",
+                "SUPPORT",
+            ),
+            ("Port operators participating in the scheme welcome the new rules.", "WELCOME"),
+        ],
+    )
+    def test_the_verb_after_a_subject_naming_who_acts_leads(self, paragraph, verb):
+        text = "\n\n".join(["Joint Statement on Harbours", paragraph])
+        declaration = parse_declaration(text)
+        assert declaration.operative[-1].lead_verb == verb
+
+    @pytest.mark.parametrize(
+        "paragraph",
+        [
+            "These shared principles will continue to guide our work.",
+            "While the economy will continue to grow, risks remain.",
+            "The partnership is rooted in trust, fostered over decades.",
+            "Our aim is a safer region.",
+            "Ten years after the first meeting, trade has doubled.",
+        ],
+    )
+    def test_a_sentence_whose_subject_acts_for_no_one_has_no_lead(self, paragraph):
+        text = "\n\n".join(
+            [
+                "Joint Statement on Harbours",
+                "We, the Ministers, met in Suva on 3 May 2024.",
+                paragraph,
+                "Both sides welcome the new rules.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert declaration.clauses[0].verb_class == VerbClass.UNKNOWN
+
+    def test_a_preambular_that_clause_keeps_its_participle(self):
+        text = "\n".join(
+            [
+                "The General Assembly,",
+                "Noting that Member States support the survey,",
+                "Recalling its resolution 70/1, in which it requests a report,",
+                "Decides to continue the survey.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "RECALLING", "DECIDES"]
+
+
+class TestMoreUnShapes:
+    def test_parenthesised_numbers_running_on_after_the_body_that_speaks(self):
+        text = "\n".join(
+            [
+                "Resolution on rural schools",
+                "The economic and Social Council - (1) Noting the survey of rural schools, "
+                "(2) Recogniz[ing] the work of teachers, and (3) Requests the Secretary-General "
+                "to report on it setting forth:",
+                "(a) the number of schools, and (b) the number of teachers.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "RECOGNIZING", "REQUESTS"]
+        assert [c.printed_number for c in declaration.clauses] == ["1", "2", "3"]
+        assert declaration.operative[0].text.endswith("(b) the number of teachers.")
+
+    def test_a_visit_named_at_the_start_is_the_opening(self):
+        text = "\n\n".join(
+            [
+                "Joint Declaration on a Stronger Partnership",
+                "On the invitation of the Government of Samoa, the Prime Minister of Fiji paid "
+                "a visit to Apia from 3 to 5 May, 2024.",
+                "Both leaders welcome the Harbour Development Plan.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert len(declaration.clauses) == 1
+        assert declaration.adopted_on == datetime.date(2024, 5, 5)
+        assert instruments_in(declaration, "op-1")[0].name == "Harbour Development Plan"
+
+    def test_an_upper_case_acronym_inside_a_name_does_not_end_it(self):
+        found = only_instrument("WELCOME the Suva ACT Statement on Port Security;")
+        assert found.name == "Suva ACT Statement on Port Security"
+
+    def test_a_bare_kind_followed_by_a_purpose_is_not_stretched(self):
+        declaration = parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "SUPPORT the Pacific Ports Agreement (PPA) and the review of the Agreement to "
+                "further open the Harbour Master Programme;",
+            )
+        )
+        names = [i.name for i in instruments_in(declaration, "op-1")]
+        assert "Pacific Ports Agreement" in names
+        assert not any(n.startswith("Agreement to") for n in names)
+
+
+class TestChairmansStatement:
+    TEXT = "\n\n".join(
+        [
+            "CHAIRMAN'S STATEMENT OF THE 12TH PACIFIC HARBOURS SUMMIT",
+            "SUVA, 3 MAY 2024",
+            "1. We, the Heads of State/Government of the Pacific Harbours Forum, gathered in "
+            "Suva for the 12th Pacific Harbours Summit on 3 May 2024. Our discussions "
+            "emphasised safe and open ports.",
+            "2. We reaffirmed the importance of the Forum's unity.",
+            "KEY DELIVERABLES",
+            '3. We adopted the Pacific Leaders\' Vision Statement on "Ports for Prosperity", '
+            "which aims to ensure safe shipping.",
+            "4. The Leaders welcomed the Harbour Safety Roadmap (HSR).",
+            "HARBOUR SECURITY",
+            "5. We looked forward to the early conclusion of the Code of Conduct on Anchorages.",
+        ]
+    )
+
+    def test_past_tense_leads_after_we_or_after_who_acts(self):
+        declaration = parse_declaration(self.TEXT)
+        assert leads_of(declaration) == ["REAFFIRMED", "ADOPTED", "WELCOMED", "LOOKED FORWARD"]
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3", "4", "5"]
+        assert declaration.adopted_on == datetime.date(2024, 5, 3)
+
+    def test_a_quoted_title_belongs_to_the_instrument_it_follows(self):
+        adopted = instruments_in(parse_declaration(self.TEXT), "op-2")
+        assert [(i.name, i.relation) for i in adopted] == [
+            ('Pacific Leaders\' Vision Statement on "Ports for Prosperity"', Relation.ADOPTS)
+        ]
+
+
+class TestNeighbouringNames:
+    @pytest.mark.parametrize(
+        ("paragraph", "expected"),
+        [
+            (
+                "SUPPORT the Reef Charter and the Lagoon Treaty (LT);",
+                [("Reef Charter", ""), ("Lagoon Treaty", "LT")],
+            ),
+            (
+                "SUPPORT the Reef Charter (RC) and the Lagoon Treaty;",
+                [("Reef Charter", "RC"), ("Lagoon Treaty", "")],
+            ),
+            (
+                "SUPPORT the Lagoon Treaty (LT), the Harbour Code (HC) and the Reef Plan;",
+                [("Lagoon Treaty", "LT"), ("Harbour Code", "HC"), ("Reef Plan", "")],
+            ),
+        ],
+    )
+    def test_a_parenthesis_acronym_goes_to_the_name_it_follows(self, paragraph, expected):
+        found = instruments_in(
+            parse_declaration(declaration_text("HEREBY DECLARE TO:", paragraph)), "op-1"
+        )
+        assert [(i.name, i.acronym) for i in found] == expected
+
+
+class TestFilesAsSaved:
+    def test_a_markdown_files_front_matter_and_html_tags_are_not_text(self):
+        text = "\n".join(
+            [
+                "---",
+                "date: '2024-05-02'",
+                'title: "Joint Statement on Reef Patrols"',
+                "---",
+                "",
+                "**WE,** the Ministers of Fisheries, gathered in Apia on 2 May 2024 for the "
+                "4<sup>th</sup> Reef Meeting;",
+                "",
+                "**NOTING** the decline of reef fish;****",
+                "",
+                "**SUPPORT** the Reef Patrol Network;<br/>",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert leads_of(declaration) == ["NOTING", "SUPPORT"]
+        assert all("title:" not in c.text and "<" not in c.text for c in declaration.clauses)
+        assert declaration.title == "Joint Statement on Reef Patrols"
+
+    def test_a_un_pdfs_symbol_job_number_bar_code_and_footnotes_are_dropped(self):
+        text = "\n".join(
+            [
+                "United Nations A/RES/90/7",
+                "General Assembly Distr.: General 2 May 2035",
+                "35-01234 (E)",
+                "*3501234*",
+                "90/7. Safer harbours",
+                "The General Assembly,",
+                "Recalling its resolution 89/12 of 1 May 2034 on harbour safety,1",
+                "Noting the report of the Secretary-General on",
+                "1 See A/89/500.",
+                "35-01234 2/3",
+                "A/RES/90/7",
+                "harbour pilots,",
+                "1. Decides to convene a meeting on harbour pilots;",
+                "2. Requests a report at its ninety-first session.",
+            ]
+        )
+        declaration = parse_declaration(text)
+        assert [len(declaration.preamble), len(declaration.operative)] == [2, 2]
+        assert declaration.preamble[1].text == (
+            "Noting the report of the Secretary-General on harbour pilots,"
+        )
+        assert declaration.title == "Safer harbours"
+
+
+def test_a_second_verb_in_the_paragraphs_own_case_governs_what_follows_it():
+    found = instruments_in(
+        parse_declaration(
+            declaration_text(
+                "HEREBY DECLARE TO:",
+                "Explore closer ties, and support the Reef Science Plan for 2030;",
+            )
+        ),
+        "op-1",
+    )
+    assert [(i.name, i.relation) for i in found] == [("Reef Science Plan", Relation.ENCOURAGES)]
+
+
+def test_a_running_title_cut_short_is_dropped_even_on_a_two_page_text():
+    text = "\n".join(
+        [
+            "United Nations A/RES/90/8",
+            "General Assembly Distr.: General 2 May 2035",
+            "90/8. Safer harbours and anchorages for the small island States",
+            "The General Assembly,",
+            "Recalling its resolution 89/12,",
+            "Noting the report of the Secretary-General,",
+            "Aware of the storms of 2034,",
+            "1. Decides to convene a meeting on harbour pilots;",
+            "2. Requests the Secretary-General to report on the",
+            "Safer harbours and anchorages for the",
+            "implementation of the present resolution;",
+            "3. Invites donors to fund the work;",
+            "4. Decides to remain seized of the matter.",
+            "A/RES/90/8 Safer harbours and anchorages for the small island States",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert len(declaration.operative) == 4
+    assert declaration.operative[1].text == (
+        "Requests the Secretary-General to report on the implementation of the present resolution;"
+    )
+
+
+class TestCommuniques:
+    TEXT = "\n\n".join(
+        [
+            "FINAL COMMUNIQUE",
+            "During the past three days, the Ministers of Fisheries of Fiji, Samoa and Tonga "
+            "have met in Nuku'alofa to review the state of the tuna stocks.",
+            "2. The Ministers have agreed that the Regional Tuna Plan should be renewed.",
+            "The discussions were frank and constructive.",
+            "3. in view of the decline of the stocks, the Ministers re-affirmed their "
+            "support for the Tuna Observer Programme.",
+            "4. The Meeting recorded its thanks to Tonga.",
+            "1 Corrected from the minutes of the meeting.",
+        ]
+    )
+
+    def test_who_met_where_opens_the_text(self):
+        declaration = parse_declaration(self.TEXT)
+        assert not any("have met in" in c.text for c in declaration.clauses)
+        assert declaration.place.startswith("Nuku")
+
+    def test_perfect_and_past_tenses_after_who_acts_lead(self):
+        declaration = parse_declaration(self.TEXT)
+        assert leads_of(declaration) == ["AGREED", "REAFFIRMED", "RECORDED"]
+
+    def test_an_unnumbered_paragraph_between_two_numbers_belongs_to_the_first(self):
+        declaration = parse_declaration(self.TEXT)
+        assert [c.printed_number for c in declaration.clauses] == ["2", "3", "4"]
+        assert declaration.clauses[0].text.endswith("frank and constructive.")
+
+    def test_the_next_number_starts_a_paragraph_even_in_lower_case(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.clauses[1].text.startswith("in view of the decline")
+
+    def test_a_footnote_after_the_last_paragraph_is_not_a_clause(self):
+        declaration = parse_declaration(self.TEXT)
+        assert all("Corrected from" not in c.text for c in declaration.clauses)
+
+
+class TestCouncilResolution:
+    TEXT = "\n\n".join(
+        [
+            "RESOLUTION ON HARBOUR SAFETY",
+            "THE SECURITY COUNCIL,",
+            "RECALLING the Reef Agreement [1] and its earlier decisions:",
+            "NOTING with concern the storms of 2034;",
+            "1. CALLS upon the parties to keep the harbours open;",
+            "2. (a) The Harbour Committee shall henceforth be known as the Harbour Commission.",
+            "(b) The Commission shall report monthly.",
+            "To this end it shall, after consultation with the parties, recommend measures.",
+            "(c) The Commission shall employ observers.",
+            "3. requests the Secretary-General to support the Commission.",
+        ]
+    )
+
+    def test_an_upper_case_phrase_may_end_in_lower_case(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.operative[0].lead_verb == "CALLS UPON"
+        assert [c.part for c in declaration.clauses].count(Part.PREAMBLE) == 2
+
+    def test_a_numbered_verb_in_lower_case_leads(self):
+        declaration = parse_declaration(self.TEXT)
+        assert declaration.operative[-1].lead_verb == "REQUESTS"
+        assert declaration.operative[-1].lead_word == "requests"
+
+    def test_lettered_items_after_an_a_led_paragraph_are_its_items(self):
+        declaration = parse_declaration(self.TEXT)
+        assert [c.printed_number for c in declaration.operative] == ["1", "2", "3"]
+        second = declaration.operative[1].text
+        assert "(b) The Commission shall report monthly." in second
+        assert "To this end it shall" in second and second.endswith("employ observers.")
+
+    def test_a_footnote_mark_after_a_space_is_dropped_from_the_name(self):
+        found = instruments_in(parse_declaration(self.TEXT), "pre-1")
+        assert [i.name for i in found] == ["Reef Agreement"]
+        assert "[1]" not in parse_declaration(self.TEXT).preamble[0].text
+
+
+def test_after_an_opening_participle_the_verb_of_both_countries_leads():
+    text = "\n\n".join(
+        [
+            "Joint Statement on Harbours",
+            "Recalling the Harbour Accord of 2020, both sides will renew their pledges.",
+            "Both sides welcome the new rules.",
+        ]
+    )
+    assert leads_of(parse_declaration(text)) == ["RENEW", "WELCOME"]
+
+
+def test_a_preambles_participle_keeps_its_lead_over_a_that_clause_or_a_relative():
+    text = "\n".join(
+        [
+            "The General Assembly,",
+            "Noting that, since 2030, Member States support the survey,",
+            "Recalling its resolution 70/1, in which the Member States requested a report,",
+            "Decides to continue the survey.",
+        ]
+    )
+    assert leads_of(parse_declaration(text)) == ["NOTING", "RECALLING", "DECIDES"]

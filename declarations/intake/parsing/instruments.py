@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from .dates import (
     _MONTHS,
 )
+from .kinds import (
+    _EVENT_WORDS,
+    _HELD_BEFORE_RE,
+    _KEYWORD_RE,
+    _RESOLUTION_RE,
+    _keyword_kind,
+)
 from .leads import (
     _FORMS,
     _PHRASE_FIRST_WORDS,
+    _RELATIONS,
     _Lead,
     _match_lead,
 )
@@ -19,39 +27,6 @@ from .values import (
     Kind,
     Relation,
 )
-
-_KEYWORDS = [
-    (r"Concept Papers?", Kind.CONCEPT_PAPER),
-    (r"Standard Operating Procedures?|SOPs?", Kind.SOP),
-    (r"Terms of Reference|TORs?", Kind.TERMS_OF_REFERENCE),
-    (r"Rules of Procedure|ROP", Kind.RULES_OF_PROCEDURE),
-    (r"Code of Conduct|Memorandum of Understanding", Kind.AGREEMENT),
-    (
-        r"Plans? of Action|Action Plans?|Strategic Plans?|Work ?[Pp]lans?|Strategy Papers?"
-        r"|Outlook|Blueprint",
-        Kind.PLAN,
-    ),
-    (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
-    (r"Joint Declarations?|Declarations?", Kind.DECLARATION),
-    (r"Guidelines?", Kind.GUIDELINES),
-    (r"Road ?[Mm]aps?", Kind.ROADMAP),
-    (r"(?:Additional )?Protocols?", Kind.PROTOCOL),
-    (r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?", Kind.AGREEMENT),
-    (r"Exercises?", Kind.EXERCISE),
-    (r"Conferences?", Kind.CONFERENCE),
-    (r"Networks?", Kind.NETWORK),
-    (r"Programmes?|Programs?", Kind.PROGRAMME),
-    (r"Mechanisms?", Kind.MECHANISM),
-    (r"Initiatives?", Kind.OTHER),
-]
-_KEYWORD_RE = re.compile(
-    "|".join(rf"(?P<k{i}>\b(?:{pattern})\b)" for i, (pattern, _) in enumerate(_KEYWORDS))
-)
-
-
-def _keyword_kind(match: re.Match) -> str:
-    return _KEYWORDS[int(match.lastgroup[1:])][1]
-
 
 _GENERIC_ACRONYMS = {
     "SOP", "SOPS", "TOR", "TORS", "ROP", "CBM", "CBMS", "UN", "AI", "ESG", "WPS", "US",
@@ -79,6 +54,9 @@ _TRAILING_RE = re.compile(
     r",\s*(?:which|aimed|adopted|as|to|in line with|including|in order|whereby|while|"
     r"where|that)\b|\s(?:which|whereby)\s|\sas\s+(?:an?|the|part)\s"
 )
+_INNER_LOWER_VERB_RE = re.compile(
+    r"(?:[,;]\s+and|\band)\s+([a-z]{3,})\s+(?=(?:the|a|an|its|their|our|all)\b)"
+)
 _INNER_VERB_RE = re.compile(r"(?:[,;]\s*|\band\s+|\bas well as\s+)(?=[A-Z]{3,}\b)")
 _TOKEN_RE = re.compile(r"\([^()]*\)|[A-Za-z0-9][A-Za-z0-9'’&/.-]*|[^\sA-Za-z0-9]")
 
@@ -90,9 +68,21 @@ class _Token:
     start: int
     end: int
     keyword: bool = False
+    stop: bool = False  # an upper-case verb that ends a name: "..., and COMMEND the ..."
 
 
 def _tokens(text: str) -> list[_Token]:
+    out = _raw_tokens(text)
+    for token, following in zip(out, [*out[1:], None], strict=True):
+        text = token.text
+        if token.kind == "word" and len(text) >= 3 and text.isupper():
+            verb = (text,) in _FORMS or text in _PHRASE_FIRST_WORDS
+            # "Lima ACT Statement": an acronym inside a name, not the verb "ACT".
+            token.stop = verb and not (following is not None and _is_cap(following))
+    return out
+
+
+def _raw_tokens(text: str) -> list[_Token]:
     out = []
     for match in _TOKEN_RE.finditer(text):
         value, start = match.group(), match.start()
@@ -147,10 +137,7 @@ def _is_num(token: _Token) -> bool:
 
 def _is_stop(token: _Token) -> bool:
     """Capitalised words that end a name: months and upper-case verbs ('and COMMEND')."""
-    text = token.text
-    if text.lower() in _MONTHS:
-        return True
-    return len(text) >= 3 and text.isupper() and ((text,) in _FORMS or text in _PHRASE_FIRST_WORDS)
+    return token.stop or token.text.lower() in _MONTHS
 
 
 def _name_word(token: _Token) -> bool:
@@ -195,6 +182,9 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
                 break
             end = j
             j += 1
+        elif _quoted_title_follows(tokens, j):
+            end = j = _quoted_title_end(tokens, j + 1)  # 'Vision Statement on "Ports for All"'
+            j += 1
         elif token.kind == "word" and token.text in _CONNECTORS:
             chain, k = [], j
             while k < len(tokens) and tokens[k].text in _CONNECTORS and len(chain) < 3:
@@ -204,6 +194,8 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
             while m < len(tokens) and _is_num(tokens[m]):
                 m += 1  # "the 15th Anniversary"
             if m >= len(tokens) or not _name_word(tokens[m]) or _is_num(tokens[m]):
+                break
+            if {"at", "by"} & set(chain) and _event_follows(tokens, k):
                 break
             if "by" in chain and kind not in (Kind.JOINT_STATEMENT, Kind.DECLARATION):
                 break
@@ -224,6 +216,40 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
     return end
 
 
+_QUOTES = {'"', "“", "”", "'", "‘", "’"}
+
+
+def _quoted_title_follows(tokens: list[_Token], j: int) -> bool:
+    """'on' or 'for' followed by a quoted, capitalised title."""
+    return (
+        j + 2 < len(tokens)
+        and tokens[j].text in ("on", "for")
+        and tokens[j + 1].text in _QUOTES
+        and _is_cap(tokens[j + 2])
+        and _quoted_title_end(tokens, j + 1) > j + 1
+    )
+
+
+def _quoted_title_end(tokens: list[_Token], opening: int) -> int:
+    """Index of the quote closing the title opened at `opening`, or `opening` if none near."""
+    for k in range(opening + 1, min(len(tokens), opening + 16)):
+        if tokens[k].text in _QUOTES:
+            return k
+        if tokens[k].text in (";", "(", ")"):
+            break
+    return opening
+
+
+def _event_follows(tokens: list[_Token], k: int) -> bool:
+    """Whether the capitalised words from `k` name a meeting ("the 40th ASEAN Summit")."""
+    j = k
+    while j < len(tokens) and j < k + 8 and (_name_word(tokens[j]) or _is_num(tokens[j])):
+        if tokens[j].text in _EVENT_WORDS:
+            return True
+        j += 1
+    return False
+
+
 def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
     start, j = i, i - 1
     while j >= floor:
@@ -234,7 +260,8 @@ def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
         elif j - 1 >= floor and _is_cap(tokens[j - 1]) and not _is_stop(tokens[j - 1]):
             # "Search and Rescue Exercise"; "A Future-Ready ADMM: A Strategy Paper"
             joins = token.text == ":" or (
-                token.text in ("and", "of", "&", "for", "on") and not tokens[j - 1].keyword
+                token.text in ("and", "of", "&", "for", "on", "in", "to", "against", "with")
+                and not tokens[j - 1].keyword
             )
             if not joins:
                 break
@@ -249,6 +276,8 @@ def _extend_bare(tokens: list[_Token], end: int) -> int:
     j = end + 1
     if j >= len(tokens) or tokens[j].text not in _PREPOSITIONS:
         return end
+    if tokens[j].text == "to" and j + 1 < len(tokens) and tokens[j + 1].text[:1].islower():
+        return end  # "the Agreement to further deepen ...": a purpose, not a name
     last = end
     stop_words = {"which", "that", "who", "whose", "where", "aimed", "adopted", "signed", "as"}
     while j < len(tokens) and j <= end + 20:
@@ -367,7 +396,23 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
                 continue  # "the Track II Network of ... Institutions (NADI)": an organisation
         acronym = _choose_acronym(span, (first - left, last - left))
         mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, name_kind))
-    return mentions
+    for match in _RESOLUTION_RE.finditer(text, offset):
+        if any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        name = re.sub(r"\((\w+)\)", lambda g: f"({g.group(1).upper()})", match.group())
+        name = re.sub(r"^resolution", "Resolution", re.sub(r"\s+", " ", name))
+        mentions.append(_Mention(match.start(), match.end(), name, "", Kind.DECLARATION))
+    mentions.sort(key=lambda m: m.start)
+    return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
+
+
+def _is_held(text: str, mention: _Mention, offset: int) -> bool:
+    """A conference named as the verb's object, or as the event convened or held."""
+    before = text[max(0, mention.start - 80) : mention.start]
+    if _HELD_BEFORE_RE.search(before):
+        return True
+    between = text[offset : mention.start]
+    return bool(re.fullmatch(r"\s*(?:(?:to|of|for)\s+)?(?:the|a|an)?\s*", between, flags=re.I))
 
 
 def _object_fallback(text: str, offset: int) -> _Mention | None:
@@ -395,6 +440,13 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
         inner = _match_lead(text[match.end() :])
         if inner is not None and inner.style == "upper" and inner.base is not None:
             regions.append((match.end(), inner.relation))
+    if lead.style in ("title", "lower"):
+        # "Explore ..., and support the convening of ...": a second verb in the paragraph's
+        # own case, before its object, governs what follows it.
+        for match in _INNER_LOWER_VERB_RE.finditer(text, offset):
+            base, finite = _FORMS.get((match.group(1).upper(),), (None, False))
+            if base is not None and finite:
+                regions.append((match.start(1), _RELATIONS.get(base, Relation.CITES)))
     return sorted(regions)
 
 

@@ -5,8 +5,22 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .cleaning import (
+    _FORMULA_RE,
+    _HEAD_LINES,
+    _MD_HEADING_RE,
+    _PAGE_NUMBER_RE,
+    _UN_FURNITURE_RE,
+    _clean,
+    _drop_front_matter,
+    _furniture_key,
+    _is_markup_only,
+    _page_furniture,
+    _running_title,
+    _split_run_on_lines,
+)
 from .dates import (
     _DATE_LINE_RE,
     _MONTHS,
@@ -17,6 +31,7 @@ from .leads import (
     _Lead,
     _match_lead,
 )
+from .statements import _opener_lead, _subject_lead
 
 # What a declaration's title says it is.
 _TITLE_KEYWORDS = re.compile(
@@ -51,11 +66,6 @@ _CLOSING_RE = re.compile(
 )
 _SEPARATOR_VERBS = ("DECLARE", "DECLARES", "DECIDE", "DECIDES", "AGREE", "AGREES", "RESOLVE")
 _SEPARATOR_FILLERS = {"WE", "DO", "HEREBY", "TO", "THE", "FOLLOWING", "AS", "FOLLOWS", "HAVE"}
-
-
-def _clean(line: str) -> str:
-    line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
-    return re.sub(r" {2,}", " ", line).strip()
 
 
 def _is_separator(line: str) -> bool:
@@ -118,6 +128,7 @@ class _Line:
     number: int | None = None
     content: str = ""
     lead: _Lead | None = None
+    heading: bool = False  # marked as a heading by the text itself ("## Maritime Security")
 
 
 @dataclass
@@ -169,8 +180,9 @@ def _classify(raw: str, blank_before: bool) -> _Line:
     text = _clean(raw)
     line = _Line(text=text, kind="text", indented=raw[:1] in " \t", blank_before=blank_before)
     line.content = text
-    if re.sub(r"[\s:|»>]+$", "", text).lower() in _JUNK_WORDS:
-        line.kind = "junk"
+    line.heading = bool(_MD_HEADING_RE.match(raw))
+    if re.sub(r"[\s:|»>]+$", "", text).lower() in _JUNK_WORDS or text.startswith("["):
+        line.kind = "junk"  # navigation, or an editorial note: "[matter omitted]", "[2] ..."
         return line
     if _DATE_LINE_RE.fullmatch(text):
         line.kind = "date"
@@ -183,6 +195,8 @@ def _classify(raw: str, blank_before: bool) -> _Line:
             next_word = re.match(r"[A-Za-z]+", content)
             if next_word and next_word.group().lower() in _MONTHS:  # "15 November 2023"
                 line.marker, line.number, content = "", None, text
+        elif marker.group("paren") and marker.group("paren").isdigit():
+            line.marker, line.number = "num", int(marker.group("paren"))
         elif marker.group("paren") or marker.group("letter"):
             line.marker = "letter"
         else:
@@ -194,17 +208,47 @@ def _classify(raw: str, blank_before: bool) -> _Line:
         line.kind = "separator"
     else:
         line.lead = _match_lead(line.content)
+        if line.lead is None and line.marker == "num" and line.content[:1].islower():
+            # "5. requests the Secretary-General ...": a numbered verb in lower case
+            lead = _match_lead(line.content[:1].upper() + line.content[1:])
+            if lead is not None:
+                line.lead = replace(lead, word=line.content[: len(lead.word)])
     return line
 
 
 def _read_lines(text: str) -> list[_Line]:
-    lines, blank = [], True
-    for raw in text.splitlines():
-        if not _clean(raw):
+    """The text's lines, classified. Blank lines are remembered on the line after them;
+    page numbers, running headers and footers and markup-only lines are dropped, and the
+    line after them continues what came before (a page break is not a paragraph break)."""
+    raw_lines = _split_run_on_lines(_drop_front_matter(text.splitlines()))
+    furniture = _page_furniture(raw_lines)
+    head = [_furniture_key(raw) for raw in raw_lines[:_HEAD_LINES]]
+    lines: list[_Line] = []
+    blank, page_break = True, False
+    for index, raw in enumerate(raw_lines):
+        cleaned = _clean(raw)
+        if not cleaned:
             blank = True
             continue
-        lines.append(_classify(raw, blank))
-        blank = False
+        if (
+            _PAGE_NUMBER_RE.match(cleaned)
+            or _is_markup_only(cleaned)
+            or _UN_FURNITURE_RE.match(cleaned)
+            or (
+                _match_lead(cleaned) is None
+                and (
+                    _furniture_key(cleaned) in furniture
+                    or (index >= _HEAD_LINES and _running_title(cleaned, head))
+                )
+            )
+        ):
+            page_break = bool(lines)
+            continue
+        line = _classify(raw, blank and not page_break)
+        if page_break and line.kind == "text" and line.lead is None and not line.marker:
+            line.blank_before = False
+        lines.append(line)
+        blank = page_break = False
     return lines
 
 
@@ -213,6 +257,9 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
     if block is None or block.kind != "text":
         return True
     prev_end = _end_kind(block.tail)
+    dotted = line.marker == "num" and line.text[len(str(line.number))] in ".)"
+    if dotted and line.number == last_number + 1:
+        return True  # "4. in furtherance of ...": the next number, whatever its first word
     if line.content[:1].islower():
         return False  # a wrapped line, even across a blank line (page break)
     if not line.marker and _FUNCTION_WORD_END_RE.search(block.tail):
@@ -238,6 +285,8 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
         return prev_end in ("semi", "stop", "comma")
     if prev_end == "semi":
         return True
+    if prev_end == "stop" and _opener_lead(line.content) is not None:
+        return True  # "... in 2024." + "As maritime nations, we support ..."
     return prev_end == "stop" and _is_heading_text(line.content)
 
 
@@ -264,12 +313,16 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_heading_text(text: str) -> bool:
-    """A short sub-heading ("Maritime Security", "On Cyber Security"), not a paragraph:
-    a short line without final punctuation and without a lead verb."""
+def _is_heading_text(text: str, before_paragraph: bool = False) -> bool:
+    """A sub-heading ("Maritime Security", "On Cyber Security", "2025 Priorities"), not a
+    paragraph: a line without final punctuation and without a lead verb, of at most eight
+    words, or twenty when a paragraph with a lead word or a number follows it."""
     text = re.sub(r"^(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]\s+", "", text.strip())
     words = _word_count(text)
-    if not text[:1].isupper() or words > 8 or len(text) > 80:
+    longest = (20, 160) if before_paragraph else (8, 80)
+    if not (text[:1].isupper() or text[:1].isdigit()) or words > longest[0]:
+        return False
+    if len(text) > longest[1]:
         return False
     if text.endswith(":") and words <= 5:
         text = text[:-1]
@@ -277,23 +330,40 @@ def _is_heading_text(text: str) -> bool:
         return False  # punctuated, or the first line of a wrapped paragraph
     title_like = _title_like(text)
     lead = _match_lead(text)
+    # A long line counts only when nothing in it ends a clause: "...; and" is a paragraph.
+    long_heading = before_paragraph and not re.search(r"[;,]|\s(?:and|or)$", text)
     if lead is None:
-        return title_like or words <= 4
+        return title_like or words <= 4 or long_heading
+    if long_heading and not lead.finite and lead.style == "title":
+        return True  # "Strengthening practical cooperation in the region"
     # "Enhancing Maritime Cooperation" or "STRENGTHENING DEFENCE COOPERATION" - a participle
     # heading; "COMMENDING the Joint Statement" is the start of a paragraph.
     return title_like and not lead.finite and not re.search(r"\b(?:the|a|an)\b", text)
 
 
-_OPENING_START_RE = re.compile(r"(?i:we\s*,)|(?:The|THE)\s|(?i:on the occasion)")
+_OPENING_START_RE = re.compile(
+    r"(?i:we\s*,)|(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b"
+)
+
+
+# "During the past week, the Prime Ministers ... have met in London": who met, and where.
+_MET_RE = re.compile(r"\b(?:met|gathered|convened|assembled)\s+(?:here\s+)?(?:in|at)\s+[A-Z]")
+
+
+def _names_the_meeting(text: str) -> bool:
+    sentence = re.split(r"[;:]|\.\s+(?=[A-Z])", text, maxsplit=1)[0]
+    return text[:1].isupper() and bool(_MET_RE.search(sentence))
 
 
 def _is_opening(text: str) -> bool:
     """The paragraph naming the meeting: 'The Nineteenth ... was convened on ...;' etc."""
-    if _match_lead(text) is not None or not _OPENING_START_RE.match(text):
+    if _match_lead(text) is not None:
         return False
-    if re.match(r"(?i)we\s*,", text):
+    if not _OPENING_START_RE.match(text):
+        return _names_the_meeting(text) and _subject_lead(text) is None
+    if re.match(r"(?i)we\s*,", text) or _FORMULA_RE.fullmatch(text.strip()):
         return True
-    if re.match(r"(?:The|THE)\s|(?i:on the occasion)", text):
+    if re.match(r"(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b", text):
         return bool(
             text.rstrip().endswith((",", ";", ":"))
             or re.search(r"(?i)\b(?:convened|gathered|held|met|assembled)\b", text)
@@ -309,7 +379,13 @@ def _body_start(lines: list[_Line]) -> int | None:
             return i
         if line.kind != "text" or (line.marker == "bullet" and line.lead is None):
             continue
-        if line.lead is None and not _OPENING_START_RE.match(line.content):
+        if (
+            line.lead is None
+            and not _OPENING_START_RE.match(line.content)
+            and not _names_the_meeting(line.content)
+            and _subject_lead(line.content) is None
+            and _opener_lead(line.content) is None
+        ):
             continue
         # Evaluate the paragraph this line would open, wrapped lines included.
         tentative = _Block(kind="text", lines=[line])
@@ -321,7 +397,8 @@ def _body_start(lines: list[_Line]) -> int | None:
         if _is_opening(text):
             return i
         long_or_ended = _word_count(text) >= 4 or _end_kind(text) != "open"
-        if line.lead is not None and long_or_ended and not _title_like(text):
+        lead = line.lead or _opener_lead(text) or _subject_lead(text)
+        if lead is not None and long_or_ended and not _title_like(text):
             return i  # not a menu item such as "Support" nor a title such as "Enhancing ..."
     return None
 

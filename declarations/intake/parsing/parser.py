@@ -39,6 +39,10 @@ from .metadata import (
     _find_place,
     _pick_title,
 )
+from .statements import (
+    _opener_lead,
+    _subject_lead,
+)
 from .values import (
     ParsedClause,
     ParsedDeclaration,
@@ -54,6 +58,8 @@ from .values import (
 class _Paragraph:
     text: str
     lead: _Lead | None
+    printed_number: str = ""
+    marker: str = ""
 
 
 @dataclass
@@ -66,21 +72,38 @@ class _Body:
     paragraphs: list[_Paragraph] = field(default_factory=list)
     separator: str = ""
     separator_at: int | None = None  # index of the first operative paragraph
+    opening_number: str = ""  # "1" when the opening paragraph itself is numbered
 
 
 def parse_declaration(text: str) -> ParsedDeclaration:
     """Read a declaration's text. Raises ParseError when it cannot be read as one."""
     if not text or not text.strip():
         raise ParseError("The declaration text is empty.")
+    _check_size(text)
     lines = _read_lines(text)
+    if len(lines) > MAX_LINES:
+        raise ParseError(
+            f"The text has {len(lines):,} non-empty lines; the parser reads at most "
+            f"{MAX_LINES:,}. Is this one declaration?"
+        )
     start = _body_start(lines)
     body = _split_body(_blocks(lines[start:])) if start is not None else _Body()
+    if len(body.paragraphs) > MAX_PARAGRAPHS:
+        raise ParseError(
+            f"The text has {len(body.paragraphs):,} paragraphs; the parser reads at most "
+            f"{MAX_PARAGRAPHS:,}. Is this one declaration?"
+        )
     if not any(p.lead is not None for p in body.paragraphs):
         raise ParseError(
             "No recognisable clauses found: no paragraph starts with a lead word such as "
             "RECOGNISING, ADOPT or Decides. Is this the text of a declaration?"
         )
     warnings: list[str] = []
+    if body.opening_number:
+        warnings.append(
+            f"The opening paragraph is numbered {body.opening_number}; it names the meeting "
+            "and is not a clause, so the clauses keep their printed numbers from the next one."
+        )
     operative_at = _operative_start(body, warnings)
     clauses, leads = _clauses(body.paragraphs, operative_at, warnings)
     instruments = _instruments(clauses, leads)
@@ -100,10 +123,34 @@ def parse_declaration(text: str) -> ParsedDeclaration:
     return declaration
 
 
+# Limits that keep a pasted text from tying up a worker: the longest declarations run to a
+# few hundred paragraphs of a few thousand characters each.
+MAX_CHARACTERS = 2_000_000
+MAX_LINES = 20_000
+MAX_LINE_CHARACTERS = 50_000
+MAX_PARAGRAPHS = 5_000
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(
+            f"The text is {len(text):,} characters long; the parser reads at most "
+            f"{MAX_CHARACTERS:,}. Is this one declaration?"
+        )
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise ParseError(
+                f"Line {number} is {len(line):,} characters long; the parser reads lines of "
+                f"at most {MAX_LINE_CHARACTERS:,}. Is this a text file?"
+            )
+
+
 def _split_body(blocks: list[_Block]) -> _Body:
     body = _Body()
-    in_sublist = after_closing = False
-    for block in blocks:
+    after_closing = False
+    sublist = ""  # the marker of the sub-items being folded into the last paragraph
+    heading_lead: _Lead | None = None  # "BELIEVES" standing before "3. That ..."
+    for index, block in enumerate(blocks):
         if after_closing:
             if block.kind in ("date", "closing"):
                 body.closing += " " + block.text
@@ -114,28 +161,128 @@ def _split_body(blocks: list[_Block]) -> _Body:
         elif block.kind == "separator":
             if body.separator_at is None:
                 body.separator, body.separator_at = block.text, len(body.paragraphs)
-            in_sublist = False
+            sublist, heading_lead = "", None
         elif block.kind == "text":
             text = block.text
             at_start = not body.paragraphs and body.separator_at is None and not body.opening
             if at_start and _is_opening(text):
                 body.opening = text
+                if block.marker == "num":
+                    body.opening_number = str(block.first.number)
                 continue
             previous = body.paragraphs[-1] if body.paragraphs else None
-            if (
-                previous is not None
-                and block.lead is None
-                and (in_sublist or previous.text.rstrip().endswith(":"))
-                and (block.marker in ("letter", "bullet") or text[:1].islower())
-            ):
+            if previous is not None and _is_sub_item(block, previous, sublist):
                 previous.text += " " + block.full_text  # "(a) ...; (b) ..." items
-                in_sublist = True
-            elif len(block.lines) == 1 and _is_heading_text(block.first.text):
+                sublist = sublist or block.marker or "lower"
                 continue
-            else:
-                in_sublist = False
-                body.paragraphs.append(_Paragraph(text=text, lead=block.lead))
+            sublist = ""
+            if len(block.lines) == 1 and _is_heading_block(block, _next_text(blocks, index)):
+                continue
+            if previous is not None and _is_footnote(block, previous):
+                continue
+            if previous is not None and _continues_numbered(block, previous, blocks, index):
+                previous.text += " " + text  # an unnumbered paragraph inside paragraph N
+                continue
+            lead = block.lead
+            if lead is not None and lead.finite and _only_lead(text, lead):
+                heading_lead = lead
+                continue
+            if lead is None or (not lead.finite and lead.style == "title"):
+                lead = _opener_lead(text) or _participle_opener_lead(text, lead) or lead
+            if lead is None and heading_lead is None:
+                lead = _subject_lead(text)
+            if lead is not None:
+                heading_lead = None
+            elif heading_lead is not None:
+                lead = replace(heading_lead, end=0)
+            printed = str(block.first.number) if block.marker == "num" else ""
+            body.paragraphs.append(
+                _Paragraph(text=text, lead=lead, printed_number=printed, marker=block.marker)
+            )
     return body
+
+
+def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
+    """Whether a block is an item of the paragraph before it: lettered or bulleted items, or
+    lower-case run-ons, after a paragraph ending with a colon ("... as follows:"). Items may
+    start with a verb ("- Establish ...") when the paragraph itself is not such an item."""
+    if sublist:
+        return block.marker == sublist or (sublist == "lower" and block.text[:1].islower())
+    if block.marker == "letter" and re.match(r"\(?a[.)]\s", previous.text):
+        return True  # "4. (a) The Committee ..." then "(b) ...": the paragraph's items
+    if not previous.text.rstrip().endswith(":"):
+        return False
+    if block.marker in ("letter", "bullet"):
+        return block.lead is None or block.marker != previous.marker
+    return block.lead is None and block.text[:1].islower()
+
+
+def _participle_opener_lead(text: str, lead: _Lead | None) -> _Lead | None:
+    """'Recalling the Partnership Agreement, both countries will promote ...': after an
+    opening participle, the verb of a subject that names who acts by a common noun (both
+    countries, the two leaders); never across a 'that' clause, as a preamble's
+    'Noting that Member States support ...' is one."""
+    if lead is None or lead.finite or lead.style != "title":
+        return None
+    sentence = re.split(r"[;:]|\.\s+(?=[A-Z])", text, maxsplit=1)[0]
+    found = _subject_lead(text, actor_nouns_only=True)
+    if found is None or re.search(r"\bthat\b", sentence[: found.end or 0]):
+        return None
+    return found
+
+
+def _is_footnote(block: _Block, previous: _Paragraph) -> bool:
+    """'1 Corrected from ...' after paragraph 9: a footnote, numbered without a dot, below
+    the paragraphs' numbers and with no lead word."""
+    if block.marker != "num" or block.lead is not None or not re.match(r"\d+\s", block.first.text):
+        return False
+    return previous.printed_number.isdigit() and block.first.number < int(previous.printed_number)
+
+
+def _continues_numbered(
+    block: _Block, previous: _Paragraph, blocks: list[_Block], index: int
+) -> bool:
+    """In a numbered text, an unnumbered paragraph with no lead of its own, standing
+    between paragraphs N and N + 1, is more of paragraph N."""
+    if block.marker or block.lead is not None or not previous.printed_number.isdigit():
+        return False
+    if _opener_lead(block.text) or _subject_lead(block.text):
+        return False
+    for later in blocks[index + 1 :]:
+        if later.kind != "text":
+            continue
+        if later.marker == "num":
+            return later.first.number == int(previous.printed_number) + 1
+        if later.lead is not None:
+            return False
+    return False
+
+
+def _next_text(blocks: list[_Block], index: int) -> _Block | None:
+    for block in blocks[index + 1 :]:
+        if block.kind == "text":
+            return block
+        if block.kind != "junk":
+            return None
+    return None
+
+
+def _is_heading_block(block: _Block, following: _Block | None) -> bool:
+    """A sub-heading: marked as one by the text ("## ..."), or a short line without final
+    punctuation; a longer such line (up to twenty words) when a paragraph with a lead word
+    or a number follows it."""
+    if block.first.heading:
+        return True
+    before_paragraph = following is not None and (
+        following.lead is not None or following.marker == "num"
+    )
+    return _is_heading_text(block.first.text, before_paragraph)
+
+
+def _only_lead(text: str, lead: _Lead) -> bool:
+    """'BELIEVES' or 'Notes with satisfaction:' alone on its line: a verb heading the
+    numbered paragraphs after it."""
+    return text.strip().rstrip(":,").strip() == lead.word
 
 
 def _operative_start(body: _Body, warnings: list[str]) -> int:
@@ -147,9 +294,14 @@ def _operative_start(body: _Body, warnings: list[str]) -> int:
                 "by no operative paragraph."
             )
         return body.separator_at
-    # No separator (UN resolutions): the first paragraph led by a finite verb.
+    # No separator (UN resolutions): the first paragraph led by a finite verb. Paragraphs
+    # before it are preambular when some of them open with a participle ("Recalling ...");
+    # a statement that opens with narrative ("Eight years after ...") has no preamble.
     for index, paragraph in enumerate(paragraphs):
         if paragraph.lead is not None and paragraph.lead.finite:
+            before = paragraphs[:index]
+            if not any(p.lead is not None and not p.lead.finite for p in before):
+                return 0
             warnings.append(
                 "No separator line (such as 'HEREBY DECLARE:') found; the operative part was "
                 f"taken to start at the paragraph beginning '{paragraph.lead.word}'."
@@ -180,6 +332,7 @@ def _clauses(
             verb_class=VerbClass.DECLARATORY,
             text=re.sub(r"\s+", " ", paragraph.text).strip(),
             trackable=False,
+            printed_number=paragraph.printed_number,
         )
         if not lead.known:
             warnings.append(
@@ -265,14 +418,43 @@ def _add_metadata(declaration: ParsedDeclaration, header: list[_Line], body: _Bo
         )
 
 
+_WORD_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def _acronym_uses(text: str, by_key: dict[str, list[str]]):
+    """(start, end, acronym) for each defined acronym standing alone in `text`.
+
+    One pass over the words of the text, looking each up by its leading letters, so the
+    cost grows with the text and not with the number of acronyms the declaration defines.
+    """
+    for word in _WORD_RUN_RE.finditer(text):
+        candidates = by_key.get(word.group())
+        if not candidates:
+            continue
+        start = word.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_(-"):
+            continue
+        for acronym in candidates:
+            end = start + len(acronym)
+            if text.startswith(acronym, start) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "_-")
+            ):
+                yield start, end, acronym
+
+
 def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[ParsedInstrument]:
     """Every instrument each clause names, once per clause, in the order of the text."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
     regions_of = []
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
         text = clause.text
-        offset = len(lead.word) if lead.known else 0
+        offset = lead.offset if lead.known else 0
         regions = _relation_regions(text, lead, offset)
+        if lead.known and lead.starts_inside:
+            # "Building on the X Roadmap, we reiterate ...": what the opening phrase names is
+            # cited; the verb governs from where it stands.
+            regions = sorted([(0, Relation.CITES), *((p or offset, r) for p, r in regions)])
+            offset = 0
         regions_of.append(regions)
         mentions = _find_mentions(text, offset)
         if lead.base in _OBJECT_VERBS and not any(
@@ -301,16 +483,20 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     named_spans: dict[int, list[tuple[int, int]]] = {}
     for index, _, _, span in found:
         named_spans.setdefault(index, []).append(span)
+    by_key: dict[str, list[str]] = {}
+    for acronym in defined:
+        key = _WORD_RUN_RE.match(acronym)
+        if key:
+            by_key.setdefault(key.group(), []).append(acronym)
     for index, clause in enumerate(clauses):
         spans = sorted(named_spans.get(index, []))
-        for acronym, item in defined.items():
-            for match in re.finditer(rf"(?<![\w(-]){re.escape(acronym)}(?![\w-])", clause.text):
-                nearest = bisect.bisect_right(spans, (match.start(), len(clause.text))) - 1
-                if nearest >= 0 and match.start() < spans[nearest][1]:
-                    continue  # part of a name already listed
-                relation = _relation_at(regions_of[index], match.start())
-                reuse = replace(item, relation=relation, clause=clause.anchor)
-                found.append((index, match.start(), reuse, (match.start(), match.end())))
+        for start, end, acronym in _acronym_uses(clause.text, by_key):
+            nearest = bisect.bisect_right(spans, (start, len(clause.text))) - 1
+            if nearest >= 0 and start < spans[nearest][1]:
+                continue  # part of a name already listed
+            relation = _relation_at(regions_of[index], start)
+            reuse = replace(defined[acronym], relation=relation, clause=clause.anchor)
+            found.append((index, start, reuse, (start, end)))
 
     result: list[ParsedInstrument] = []
     seen: set[tuple[str, str, str]] = set()

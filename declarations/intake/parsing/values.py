@@ -66,6 +66,9 @@ class ParsedClause:
     verb_class: str
     text: str
     trackable: bool
+    # The paragraph's number as printed in the text ("7" for "7. Decides ..."), or "" when
+    # the text does not number it; `number` is always the position within its part.
+    printed_number: str = ""
 
     @property
     def anchor(self) -> str:
@@ -111,6 +114,7 @@ class ParsedDeclaration:
                 {
                     "part": c.part,
                     "number": c.number,
+                    "printed_number": c.printed_number,
                     "anchor": c.anchor,
                     "lead_word": c.lead_word,
                     "lead_verb": c.lead_verb,
