@@ -876,7 +876,7 @@ class TestInstruments:
         assert (found.name, found.acronym, found.kind, found.relation) == (
             "ASEAN Defence Interaction Framework",
             "ADIF",
-            Kind.PLAN,  # a framework is a plan or strategy
+            Kind.FRAMEWORK,
             Relation.ADOPTS,
         )
 
@@ -1209,22 +1209,24 @@ class TestInstrumentKinds:
     @pytest.mark.parametrize(
         ("paragraph", "name", "kind"),
         [
-            ("ESTABLISH the Pacific Ports Partnership;", "Pacific Ports Partnership", Kind.OTHER),
+            ("ESTABLISH the Pacific Ports Partnership;", "Pacific Ports Partnership",
+             Kind.PARTNERSHIP),
             ("ADOPT the Harbour Pilots Work Plan 2026-2028;", "Harbour Pilots Work Plan 2026-2028",
              Kind.PLAN),
             ("ADOPT the Reef Plan of Action;", "Reef Plan of Action", Kind.PLAN),
             ("WELCOME the Strategy for Reef Monitoring;", "Strategy for Reef Monitoring",
              Kind.PLAN),
             ("WELCOME the Lagoon Monitoring Framework;", "Lagoon Monitoring Framework",
-             Kind.PLAN),
+             Kind.FRAMEWORK),
             ("SUPPORT the Treaty on Lagoon Fisheries;", "Treaty on Lagoon Fisheries",
              Kind.AGREEMENT),
             ("SUPPORT the Convention on Reef Salvage;", "Convention on Reef Salvage",
              Kind.AGREEMENT),
             ("WELCOME the Standby Arrangements for Port Relief;",
-             "Standby Arrangements for Port Relief", Kind.AGREEMENT),
+             "Standby Arrangements for Port Relief", Kind.ARRANGEMENT),
             ("ADOPT the Pacific Ports Vision Statement;", "Pacific Ports Vision Statement",
-             Kind.JOINT_STATEMENT),
+             Kind.VISION_STATEMENT),
+            ("WELCOME resolution 77/245;", "Resolution 77/245", Kind.RESOLUTION),
             ("ADOPT the Code for Safe Anchorage;", "Code for Safe Anchorage", Kind.AGREEMENT),
         ],
     )  # fmt: skip

@@ -197,7 +197,12 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
                 break
             if {"at", "by"} & set(chain) and _event_follows(tokens, k):
                 break
-            if "by" in chain and kind not in (Kind.JOINT_STATEMENT, Kind.DECLARATION):
+            if "by" in chain and kind not in (
+                Kind.JOINT_STATEMENT,
+                Kind.VISION_STATEMENT,
+                Kind.DECLARATION,
+                Kind.RESOLUTION,
+            ):
                 break
             if chain[0] in ("and", "&"):
                 if tokens[end].kind == "paren":
@@ -401,7 +406,7 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
             continue
         name = re.sub(r"\((\w+)\)", lambda g: f"({g.group(1).upper()})", match.group())
         name = re.sub(r"^resolution", "Resolution", re.sub(r"\s+", " ", name))
-        mentions.append(_Mention(match.start(), match.end(), name, "", Kind.DECLARATION))
+        mentions.append(_Mention(match.start(), match.end(), name, "", Kind.RESOLUTION))
     mentions.sort(key=lambda m: m.start)
     return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
 
