@@ -5,15 +5,16 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
 from .schema import DocsView
+from .statuses import StatusViewSet
 from .views import (
     ANCHOR,
     ClauseViewSet,
     DeclarationFeedView,
     DeclarationViewSet,
+    IndexView,
     InstrumentViewSet,
     PartyViewSet,
     StatusFeedView,
-    StatusViewSet,
     ThemeViewSet,
 )
 
@@ -40,6 +41,7 @@ router.register("parties", PartyViewSet)
 router.register("themes", ThemeViewSet)
 
 urlpatterns = [
+    path("", IndexView.as_view(), name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path(

@@ -8,21 +8,20 @@ Errors are always JSON, whatever format was asked for.
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
-from rest_framework import mixins, renderers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import permissions, renderers, serializers, viewsets
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter, StatusFilter
+from ..filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter
 from ..models import (
     Clause,
     Declaration,
@@ -34,8 +33,6 @@ from ..models import (
     Theme,
 )
 from . import akoma_ntoso, feeds
-from .pagination import SyncCursorPagination
-from .permissions import ReadAccess, RecordsStatus
 from .renderers import AkomaNtosoRenderer, AtomRenderer, CSVRenderer
 from .serializers import (
     EXPANDABLE,
@@ -45,8 +42,6 @@ from .serializers import (
     InstrumentListSerializer,
     InstrumentSerializer,
     PartySerializer,
-    StatusSerializer,
-    StatusWriteSerializer,
     ThemeSerializer,
 )
 
@@ -89,6 +84,15 @@ class ApiMixin:
             found.append(CSVRenderer())
         return found
 
+    def initial(self, request, *args, **kwargs):
+        # A method this address does not serve is a 405 whatever else the request says: the
+        # format negotiation that follows would answer 404 to TRACE ...?format=csv.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            self.format_kwarg = None
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response, Response) and response.status_code >= 400:
@@ -119,6 +123,55 @@ class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
             filterset = self.filterset_class(self.request.query_params)
         filterset.is_valid()
         return filterset.at
+
+
+# The index ---------------------------------------------------------------------------
+
+# What GET /api/v1/ lists: each name and the address it stands for.
+INDEX = {
+    "declarations": "api:declaration-list",
+    "clauses": "api:clause-list",
+    "instruments": "api:instrument-list",
+    "statuses": "api:status-list",
+    "parties": "api:party-list",
+    "themes": "api:theme-list",
+    "status_feed": "api:feed-statuses",
+    "schema": "api:schema",
+    "docs": "api:docs",
+}
+
+
+class IndexSerializer(serializers.Serializer):
+    """The API's index: the absolute address of each list, the status feed, the OpenAPI
+    schema and the docs page."""
+
+    declarations = serializers.URLField(read_only=True)
+    clauses = serializers.URLField(read_only=True)
+    instruments = serializers.URLField(read_only=True)
+    statuses = serializers.URLField(read_only=True)
+    parties = serializers.URLField(read_only=True)
+    themes = serializers.URLField(read_only=True)
+    status_feed = serializers.URLField(read_only=True)
+    schema = serializers.URLField(read_only=True)
+    docs = serializers.URLField(read_only=True)
+
+
+class IndexView(ApiMixin, APIView):
+    """GET /api/v1/: where everything is. Open to anyone, as the schema and docs are: it
+    names addresses, not data."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = IndexSerializer
+
+    @extend_schema(
+        summary="The API's index: every list, the feed, the schema and the docs",
+        operation_id="api_index",
+        responses=IndexSerializer,
+    )
+    def get(self, request):
+        return Response(
+            {name: request.build_absolute_uri(reverse(view)) for name, view in INDEX.items()}
+        )
 
 
 # Viewsets --------------------------------------------------------------------------------
@@ -321,73 +374,6 @@ class InstrumentViewSet(ReadOnlyViewSet):
             milestones = Instrument.objects.with_current_status(at=at).order_by("due_on", "name")
             lookups.append(Prefetch("children", queryset=milestones, to_attr="milestones"))
         return queryset.prefetch_related(*lookups)
-
-
-class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
-    """Published status entries in publication order, for incremental sync: follow `next`
-    and every published entry arrives exactly once. POST records a new entry."""
-
-    queryset = (
-        ImplementationStatus.objects.published()
-        .select_related("instrument", "party")
-        # Only what a row shows: building the related instruments whole cost more than
-        # reading the entries.
-        .only(
-            *(
-                name
-                for name in StatusSerializer.Meta.fields
-                if name not in {"url", "instrument_url", "evidence"}
-            ),
-            "instrument__slug",
-            "party__code",
-        )
-        .with_evidence()
-        .order_by("published_at", "pk")
-    )
-    serializer_class = StatusSerializer
-    filterset_class = StatusFilter
-    pagination_class = SyncCursorPagination
-    permission_classes = [ReadAccess, RecordsStatus]
-    lookup_value_regex = "[0-9]{1,18}"
-
-    def get_serializer_class(self):
-        return StatusWriteSerializer if self.action == "create" else StatusSerializer
-
-    def row_columns(self):
-        return StatusSerializer.ROW_COLUMNS if self.action == "list" else None
-
-    @extend_schema(
-        request=StatusWriteSerializer,
-        examples=[
-            OpenApiExample(
-                "A country editor's report, sent for review",
-                request_only=True,
-                value={
-                    "instrument": "acdn-guidelines",
-                    "party": "MYS",
-                    "status": "in_progress",
-                    "progress": 60,
-                    "as_of": "2026-09-01",
-                    "note": "National node connected for testing.",
-                    "evidence": [
-                        {
-                            "title": "Working group report",
-                            "url": "https://example.org/acdn-report.pdf",
-                            "kind": "meeting_report",
-                        }
-                    ],
-                    "state": "submitted",
-                },
-            )
-        ],
-        responses={
-            201: StatusSerializer,
-            400: OpenApiResponse(description="Invalid fields, with a message for each."),
-            403: OpenApiResponse(description="Not allowed to report for this party or state."),
-        },
-    )
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
 
 
 class PartyViewSet(ReadOnlyViewSet):
