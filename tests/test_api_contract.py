@@ -223,3 +223,68 @@ def test_the_lockout_body_has_the_same_types_on_both_paths(settings, api_client_
         assert body["code"] == "locked_out"
         assert body["retry_after"] == 30 * 60 == int(response["Retry-After"])
         assert isinstance(body["retry_after"], int) and isinstance(body["detail"], str)
+
+
+# Query parameters as strict as the schema ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("updated_since=", "updated_since"),
+        ("as_of=", "as_of"),
+        ("trackable=null", "trackable"),
+        ("trackable=yes", "trackable"),
+        ("page=1&page=2", "page"),
+        ("page=", "page"),
+        ("kind=roadmap&q=a&q=b", "q"),
+    ],
+)
+def test_a_parameter_that_is_empty_repeated_or_not_a_boolean_is_a_400(reader, query, name):
+    endpoint = "clauses" if name == "trackable" else "instruments"
+    response = reader.get(f"{API}/{endpoint}/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+
+
+def test_multiple_choice_filters_may_be_repeated_and_text_filters_empty(reader, acdn):
+    response = reader.get(f"{API}/instruments/?kind=guidelines&kind=roadmap&q=&declaration=")
+    assert response.status_code == 200
+    assert [row["slug"] for row in response.json()["results"]] == ["acdn-guidelines"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("progress", "60"), ("progress", 60.0), ("progress", True), ("note", 12), ("party", 12)],
+)
+def test_a_field_of_the_wrong_json_type_is_refused(recorder, acdn, field, value):
+    response = recorder.post(f"{API}/statuses/", {**entry(acdn), field: value}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_evidence_title_that_is_not_text_is_refused(recorder, acdn):
+    evidence = [{"title": 0, "url": "https://example.org/", "kind": "other"}]
+    response = recorder.post(f"{API}/statuses/", entry(acdn, evidence=evidence), format="json")
+    assert response.status_code == 400
+    assert "title" in response.json()["evidence"]["0"]
+
+
+# Unknown addresses -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["instruments/a%0Ab/", "instruments/%C2%84/", "declarations/%C2%84/akn.xml", "nothing/here/"],
+)
+def test_an_unknown_api_address_is_a_404_in_json(reader, address):
+    response = reader.get(f"{API}/{address}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+def test_an_address_without_its_final_slash_is_still_redirected(reader):
+    response = reader.get(f"{API}/themes")
+    assert response.status_code == 301
+    assert response["Location"] == f"{API}/themes/"

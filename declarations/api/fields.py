@@ -29,6 +29,26 @@ def storable_text(value):
         raise serializers.ValidationError("This text is not valid Unicode.") from None
 
 
+class StrictText(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF's CharField also takes 12 or 1.5 and
+    stores "12", which the schema (`type: string`) says is wrong."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictInteger(serializers.IntegerField):
+    """A whole number that must arrive as a JSON number: DRF's IntegerField also takes
+    "60", 60.0 and true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 # RFC 3986 outside the authority: unreserved, sub-delims, ":", "@", "/" and percent-escapes
 # in the path; "?" as well in the query and the fragment.
 URI_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
@@ -41,7 +61,7 @@ http_address = URLValidator(schemes=["http", "https"])
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class WebAddressField(serializers.CharField):
+class WebAddressField(StrictText):
     """An http or https address, strictly: refused with a message when it holds anything an
     address may not (spaces, quotes, angle brackets, control characters, a bare "%"). An
     address with non-ASCII letters (an IRI) is stored percent-encoded, as a URI."""

@@ -28,6 +28,8 @@ from .fields import (
     ModelSerializer,
     RowListSerializer,
     SlugLookupField,
+    StrictInteger,
+    StrictText,
     WebAddressField,
     instrument_url,
     iso_date,
@@ -41,13 +43,22 @@ from .views import ReadOnlyViewSet
 REGION = "region"
 
 
+class StrictSlug(serializers.RegexField):
+    """A code given as a JSON string (not the number 12, which RegexField would take)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class EvidenceSerializer(ModelSerializer):
+    title = StrictText(max_length=200, validators=[storable_text])
     url = WebAddressField(help_text="An http or https address.")
 
     class Meta:
         model = Evidence
         fields = ["title", "url", "kind"]
-        extra_kwargs = {"title": {"validators": [storable_text]}}
 
 
 class StatusSerializer(ModelSerializer):
@@ -157,7 +168,7 @@ class StatusWriteSerializer(serializers.Serializer):
     instrument = SlugLookupField(
         slug_field="slug", queryset=Instrument.objects.all(), help_text="Instrument slug."
     )
-    party = serializers.RegexField(
+    party = StrictSlug(
         SLUG,
         required=False,
         allow_null=True,
@@ -166,11 +177,11 @@ class StatusWriteSerializer(serializers.Serializer):
         help_text=f"Party code (MYS), or null or '{REGION}' for the region as a whole.",
     )
     status = serializers.ChoiceField(choices=Status.choices)
-    progress = serializers.IntegerField(
+    progress = StrictInteger(
         required=False, allow_null=True, default=None, min_value=0, max_value=100
     )
     as_of = serializers.DateField(help_text="The date the assessment describes.")
-    note = serializers.CharField(
+    note = StrictText(
         required=False,
         allow_blank=True,
         default="",

@@ -1,6 +1,6 @@
 """The API's addresses, mounted at /api/v1/ under the namespace "api"."""
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
@@ -13,6 +13,7 @@ from .views import (
     DeclarationViewSet,
     IndexView,
     InstrumentViewSet,
+    NotFoundView,
     PartyViewSet,
     StatusFeedView,
     ThemeViewSet,
@@ -58,4 +59,6 @@ urlpatterns = [
     path("feeds/statuses/", StatusFeedView.as_view(), name="feed-statuses"),
     path("feeds/declarations/<slug:slug>/", DeclarationFeedView.as_view(), name="feed-declaration"),
     *router.urls,
+    # Last: an address nothing above serves answers 404 in JSON, not Django's HTML page.
+    re_path(r"^(?:[\s\S]*/)?(?:[^/]*\.[^/]*)?\Z", NotFoundView.as_view(), name="not-found"),
 ]

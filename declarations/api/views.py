@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import permissions, renderers, serializers, viewsets
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +33,7 @@ from ..models import (
     Theme,
 )
 from . import akoma_ntoso, feeds
+from .params import check_query
 from .renderers import AkomaNtosoRenderer, AtomRenderer, CSVRenderer
 from .serializers import (
     EXPANDABLE,
@@ -105,6 +106,11 @@ class ApiMixin:
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            check_query(self, request.query_params)
+
     def row_columns(self):
         """The columns a list page is read as (`.values()`), when its serializer builds rows
         from them (serializers.RowListSerializer); None reads model instances."""
@@ -172,6 +178,20 @@ class IndexView(ApiMixin, APIView):
         return Response(
             {name: request.build_absolute_uri(reverse(view)) for name, view in INDEX.items()}
         )
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiMixin, APIView):
+    """Any other address under /api/v1/ that ends in "/" or names a file: a 404 in JSON,
+    like every other API error, instead of Django's HTML page (an address without the
+    final "/" is still redirected to it first)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        # Whatever the method: there is nothing here for any of them.
+        self.format_kwarg = None
+        raise NotFound("Nothing is at this address.")
 
 
 # Viewsets --------------------------------------------------------------------------------
