@@ -8,7 +8,7 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from declarations.api.views import INDEX, IndexSerializer
+from declarations.api.index import INDEX, IndexSerializer
 from declarations.models import Evidence
 from tests import test_api
 from tests.factories import make_status

@@ -4,6 +4,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
+from .index import IndexView, NotFoundView
 from .schema import DocsView
 from .statuses import StatusViewSet
 from .views import (
@@ -11,9 +12,7 @@ from .views import (
     ClauseViewSet,
     DeclarationFeedView,
     DeclarationViewSet,
-    IndexView,
     InstrumentViewSet,
-    NotFoundView,
     PartyViewSet,
     StatusFeedView,
     ThemeViewSet,
