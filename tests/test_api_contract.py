@@ -163,9 +163,11 @@ def test_a_page_size_in_range_is_used(reader, acdn):
 
 @pytest.mark.parametrize("method", ["trace", "put", "patch", "delete"])
 @pytest.mark.parametrize("query", ["", "?format=csv", "?format=json", "?format=nonsense"])
-def test_an_unsupported_method_is_a_405_whatever_the_format(reader, acdn, method, query):
+def test_an_unsupported_method_is_a_405_whatever_the_format(recorder, acdn, method, query):
+    # An editor, who passes every check of who may write, so that the method is what fails
+    # (a consumer is told 403 first, as for any write).
     for address in (f"{API}/statuses/", f"{API}/instruments/", f"{API}/instruments/acdn/"):
-        response = getattr(reader, method)(address + query)
+        response = getattr(recorder, method)(address + query)
         assert response.status_code == 405, (method, address + query)
         assert response["Content-Type"] == "application/json"
         assert "not allowed" in response.json()["detail"]

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import renderers, viewsets
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -84,14 +84,13 @@ class ApiMixin:
             found.append(CSVRenderer())
         return found
 
-    def initial(self, request, *args, **kwargs):
-        # A method this address does not serve is a 405 whatever else the request says: the
-        # format negotiation that follows would answer 404 to TRACE ...?format=csv.
+    def perform_content_negotiation(self, request, force=False):
+        # A method this address does not serve must come to its 405 (after the same checks
+        # of who is asking as any request): negotiating the format first would answer 404
+        # to TRACE ...?format=csv, since no renderer serves CSV for no action.
         method = request.method.lower()
-        if method not in self.http_method_names or not hasattr(self, method):
-            self.format_kwarg = None
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
+        serves = method in self.http_method_names and hasattr(self, method)
+        return super().perform_content_negotiation(request, force=force or not serves)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
