@@ -180,9 +180,10 @@ class InstrumentFilter(AsOfFilterSet):
         it was edited, when one of its milestones (children, and their children) was, or when
         a status entry of it or of one of those milestones was published since.
 
-        Each part is a set of instrument ids read once, not per row: the entries published
-        since come from the published-entries index (status_published_idx) as a range, and
-        each id is matched against the instrument, its parent or its grandparent."""
+        Each part is an uncorrelated subquery, a set of instrument ids read once rather than
+        a probe per instrument: the entries published since are a range of the
+        published-entries index (status_published_idx), and their instrument, its parent
+        and its grandparent are the instruments that changed."""
         since = in_utc(value)
         published = ImplementationStatus.objects.published().filter(published_at__gte=since)
         edited = Instrument.objects.filter(updated_at__gte=since)

@@ -23,11 +23,12 @@ from django.db import connection
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 from tests.test_api import API, EXPECTED_QUERIES, LISTS, D
 
-# Another process sees only committed rows: on PostgreSQL the test commits them. SQLite's
+# Another process sees only committed rows: on PostgreSQL the test commits them (and, as
+# the suite's other such tests, puts the migrations' rows back afterwards). SQLite's
 # in-memory database is dumped by this connection, which sees its own transaction.
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 pytestmark = [
-    pytest.mark.django_db(transaction=ON_POSTGRESQL),
+    pytest.mark.django_db(transaction=ON_POSTGRESQL, serialized_rollback=ON_POSTGRESQL),
     pytest.mark.usefixtures("clear_api_throttles"),
 ]
 
