@@ -49,18 +49,29 @@ def search_instruments(queryset, text):
     )
 
 
+def ids(queryset, path):
+    """The ids at `path` (a foreign key, or a chain of them) of `queryset`'s rows, as a
+    subquery; rows where the chain ends early are left out."""
+    return queryset.filter(**{f"{path}__isnull": False}).values(path)
+
+
 class InstantFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 date and time, compared in UTC: Python accepts UTC offsets up to 24 hours,
     PostgreSQL only up to 16, and stored times are UTC anyway."""
 
     def filter(self, qs, value):
-        if value is not None:
-            try:
-                value = value.astimezone(datetime.UTC)
-            except OverflowError:  # the offset pushes it past year 1 or 9999
-                value = datetime.datetime.min if value.year == 1 else datetime.datetime.max
-                value = value.replace(tzinfo=datetime.UTC)
-        return super().filter(qs, value)
+        return super().filter(qs, in_utc(value))
+
+
+def in_utc(value):
+    """An aware datetime in UTC; one that UTC cannot hold is the earliest or latest instant."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:  # the offset pushes it past year 1 or 9999
+        value = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+        return value.replace(tzinfo=datetime.UTC)
 
 
 class FilterSet(filters.FilterSet):
@@ -111,7 +122,11 @@ class InstrumentFilter(AsOfFilterSet):
     tracked = filters.BooleanFilter(method="filter_tracked")
     parent = filters.CharFilter(field_name="parent__slug", label="Parent instrument slug")
     q = filters.CharFilter(method="filter_search", label="Search")
-    updated_since = InstantFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = InstantFilter(
+        method="filter_updated_since",
+        label="Changed since (ISO 8601 instant): its own edits, its milestones' edits, or a "
+        "status entry of it or of its milestones published since",
+    )
 
     class Meta:
         model = Instrument
@@ -152,6 +167,25 @@ class InstrumentFilter(AsOfFilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_instruments(queryset, value)
+
+    def filter_updated_since(self, queryset, name, value):
+        """Business rule for incremental sync: an instrument has changed since `value` when
+        it was edited, when one of its milestones (children, and their children) was, or when
+        a status entry of it or of one of those milestones was published since.
+
+        Each part is an uncorrelated subquery, a set of instrument ids read once rather than
+        a probe per instrument: the entries published since are a range of the
+        published-entries index (status_published_idx), and their instrument, its parent
+        and its grandparent are the instruments that changed."""
+        since = in_utc(value)
+        published = ImplementationStatus.objects.published().filter(published_at__gte=since)
+        edited = Instrument.objects.filter(updated_at__gte=since)
+        condition = Q(updated_at__gte=since)
+        for ancestor in ("instrument", "instrument__parent", "instrument__parent__parent"):
+            condition |= Q(pk__in=ids(published, ancestor))
+        for ancestor in ("parent", "parent__parent"):
+            condition |= Q(pk__in=ids(edited, ancestor))
+        return queryset.filter(condition)
 
 
 class ClauseFilter(FilterSet):

@@ -1,11 +1,16 @@
 """The OpenAPI schema, checked against the running app by Schemathesis, and the docs page.
 
-Schemathesis generates requests for every operation in the schema (valid and invalid
-ones), sends them in-process to the WSGI application with an editor's token, and fails on
-any 5xx or any response that does not match what the schema documents.
+Schemathesis generates requests for every operation in the schema, valid and invalid ones
+(its examples, coverage and fuzzing phases, in positive and negative modes), and chains
+of calls that follow the schema's links (its stateful phase). It sends them in-process to
+the WSGI application as an anonymous visitor of a public API, a consumer and an editor,
+and fails on any 5xx, any response the schema does not document (status, content type,
+headers, body), invalid input accepted, or an unsupported method not answered 405. The
+default run is about 3,700 requests; SCHEMATHESIS_EXAMPLES=200 makes a longer one.
 """
 
 import datetime
+import os
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +21,17 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ensure_resource_availability,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+    use_after_free,
+)
 
 from declarations.models import Evidence, Part, Status, VerbClass
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
@@ -25,7 +40,6 @@ from tracker.wsgi import application
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_api_throttles")]
 
 SCHEMA = "/api/v1/schema/?format=json"
-EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.fixture
@@ -69,33 +83,81 @@ def keep_the_test_transaction():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def editor_key(api_client_for, editor):
-    # An editor may also POST, so the write operation is exercised beyond its 403.
-    return api_client_for(editor).key
+# Who calls: an anonymous visitor of a public API, a consumer's token (reads only) and an
+# editor's token (who may also record, so the write is exercised beyond its 403).
+PERSONAS = ["anonymous", "consumer", "editor"]
 
 
-# Loaded once, when the module is collected: serving the schema touches no database.
-schema = schemathesis.openapi.from_wsgi(SCHEMA, application)
+@pytest.fixture(params=PERSONAS)
+def caller_headers(request, api_client_for, settings):
+    if request.param == "anonymous":
+        settings.TRACKER_PUBLIC_API = True
+        return {}
+    user = request.getfixturevalue(request.param)
+    return {"Authorization": f"Token {api_client_for(user).key}"}
 
 
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    deadline=None,
-    database=None,  # no .hypothesis/ folder in the checkout; each run draws afresh
-    suppress_health_check=[
+# How many cases per operation and persona in each phase that draws them; the coverage and
+# examples phases add their own. SCHEMATHESIS_EXAMPLES=500 makes a longer run.
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+# Stateful scenarios (chains of calls following the schema's links) per persona.
+STATEFUL_SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", str(EXAMPLES_PER_OPERATION)))
+
+HYPOTHESIS = {
+    "deadline": None,
+    "database": None,  # no .hypothesis/ folder in the checkout; each run draws afresh
+    "suppress_health_check": [
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
         HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
     ],
-)
+}
+
+# Every check schemathesis has, except the one that wants a 2xx for every request the
+# schema allows: a well-formed POST for an instrument that does not exist is rightly a 400.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    unsupported_method,
+    use_after_free,
+    ensure_resource_availability,
+]
+
+
+# Loaded once, when the module is collected: serving the schema touches no database. Both
+# phases that draw cases generate valid and invalid ones (positive and negative modes).
+schema = schemathesis.openapi.from_wsgi(SCHEMA, application)
+schema.config.generation.update(modes=list(GenerationMode))
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, **HYPOTHESIS)
 def test_the_api_answers_as_its_schema_says(
-    case, sample_data, unthrottled, keep_the_test_transaction, editor_key
+    case, sample_data, unthrottled, keep_the_test_transaction, caller_headers
 ):
-    case.call_and_validate(
-        headers={"Authorization": f"Token {editor_key}"},
-        checks=[not_a_server_error, response_schema_conformance],
+    case.call_and_validate(headers=caller_headers, checks=CHECKS)
+
+
+def test_chains_of_calls_answer_as_the_schema_says(
+    sample_data, unthrottled, keep_the_test_transaction, caller_headers
+):
+    """Stateful phase: chains that record an entry and follow the schema's links to it, its
+    instrument and its list, or from a list to the detail of its first row."""
+
+    class Chains(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": caller_headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    Chains.run(
+        settings=settings(max_examples=STATEFUL_SCENARIOS, stateful_step_count=6, **HYPOTHESIS)
     )
 
 

@@ -273,6 +273,8 @@ EXPECTED = {
     "admin:app_list": {"GET": "302 302 200 200 200 200 200"},
     "admin/(?P<url>.*)$": {"GET": "302 302 404 404 404 404 404"},
     "favicon.ico": {"GET": "301 301 301 301 301 301 301"},
+    "api:index": {"GET": "200 200 200 200 200 200 200"},
+    "api:not-found": {"GET": "404 404 404 404 404 404 404"},
     "api:schema": {"GET": "200 200 200 200 200 200 200"},
     "api:docs": {"GET": "200 200 200 200 200 200 200"},
     "api:declaration-akn": {"GET": "401 200 200 200 200 200 200"},
@@ -330,8 +332,8 @@ EXPECTED = {
 
 # Where a persona may get 200 at all, whatever the table says: a second line of defence
 # against a wrong row. Anonymous visitors see the front page, the sign-in page, the API's
-# description and the health check; the API consumer adds the API itself.
-PUBLIC = {"home", "admin:login", "api:schema", "api:docs", "healthz"}
+# index and description and the health check; the API consumer adds the API itself.
+PUBLIC = {"home", "admin:login", "api:index", "api:schema", "api:docs", "healthz"}
 CONSUMER_MAY_READ = PUBLIC | {key for key in EXPECTED if key.startswith("api:")}
 
 # What each persona must never find in any answer: the unpublished entries of parties it

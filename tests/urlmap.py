@@ -139,6 +139,8 @@ class World:
             return "/" + route
         if key == "admin/(?P<url>.*)$":
             return "/admin/no-such-page/"
+        if key == "api:not-found":
+            return "/api/v1/no-such-list/"
         if key.startswith("admin/"):
             # The admin's unnamed "<object_id>/" redirects to the change page.
             model = route.split("/")[2]

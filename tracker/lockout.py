@@ -120,7 +120,9 @@ class LockedOut(exceptions.APIException):
     def __init__(self):
         # The same body as lockout_response(), whichever of the two answers.
         self.wait = _retry_after()
-        super().__init__({"detail": MESSAGE, "code": "locked_out", "retry_after": self.wait})
+        super().__init__(MESSAGE)
+        # Set after APIException's init, which would turn every value into a string.
+        self.detail = {"detail": self.detail, "code": "locked_out", "retry_after": self.wait}
 
 
 API_CREDENTIALS = {"username": API_TOKEN_USERNAME}

@@ -297,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "declarations.api.schema.csv_as_text",
         "declarations.api.schema.optional_expansions",
+        "declarations.api.schema.error_responses",
+        "declarations.api.schema.operation_links",
     ],
     # One named enum per set of choices, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {

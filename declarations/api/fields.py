@@ -4,13 +4,16 @@ serializer that writes rows straight from `.values()`."""
 
 import datetime
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -24,6 +27,82 @@ def storable_text(value):
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise serializers.ValidationError("This text is not valid Unicode.") from None
+
+
+class StrictText(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF's CharField also takes 12 or 1.5 and
+    stores "12", which the schema (`type: string`) says is wrong."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictInteger(serializers.IntegerField):
+    """A whole number that must arrive as a JSON number: DRF's IntegerField also takes
+    "60", 60.0 and true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+# RFC 3986 outside the authority: unreserved, sub-delims, ":", "@", "/" and percent-escapes
+# in the path; "?" as well in the query and the fragment.
+URI_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
+URI_QUERY = re.compile(r"(?:[A-Za-z0-9\-._~!$&()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+# Never in an address: whitespace, control characters, quotes, angle brackets and the other
+# characters RFC 3986 excludes. A page that prints the address in HTML must not be given
+# markup, and every address served must be one the schema's `format: uri` accepts.
+URI_REFUSED = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\^`{|}\s]")
+http_address = URLValidator(schemes=["http", "https"])
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class WebAddressField(StrictText):
+    """An http or https address, strictly: refused with a message when it holds anything an
+    address may not (spaces, quotes, angle brackets, control characters, a bare "%"). An
+    address with non-ASCII letters (an IRI) is stored percent-encoded, as a URI."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        storable_text(value)
+        refused = URI_REFUSED.search(value)
+        if refused:
+            raise serializers.ValidationError(
+                f"An address cannot contain {refused.group()!r} (position {refused.start() + 1}); "
+                "percent-encode it (%22 for a double quote, %20 for a space)."
+            )
+        value = iri_to_uri(value)
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise serializers.ValidationError(
+                "Enter an address that starts with http:// or https://."
+            )
+        if not (
+            URI_PATH.fullmatch(parts.path)
+            and URI_QUERY.fullmatch(parts.query)
+            and URI_QUERY.fullmatch(parts.fragment)
+        ):
+            raise serializers.ValidationError(
+                "This address has a character it may not have there, such as a second '#', "
+                "brackets outside the host or a '%' that starts no escape (%25 for a percent sign)."
+            )
+        try:
+            http_address(value)
+        except DjangoValidationError:
+            raise serializers.ValidationError("Enter a valid http or https address.") from None
+        if len(value) > self.max_length:
+            raise serializers.ValidationError(
+                f"This address is longer than {self.max_length} characters once encoded."
+            )
+        return value
 
 
 class SlugLookupField(serializers.SlugRelatedField):
@@ -79,7 +158,11 @@ class Link(serializers.Field):
         Rows built without model instances (RowListSerializer) call it on the serializer
         class's declared field, so it stores nothing on the field."""
         placeholders = {name: PLACEHOLDERS[name] for name in self.url_kwargs}
-        template = reverse(self.view_name, kwargs=placeholders, request=request)
+        # Django's reverse(), not DRF's: DRF's carries the request's ?format= into every
+        # link, and a CSV row's link to a detail then answers 404 (details are JSON only).
+        template = reverse(self.view_name, kwargs=placeholders)
+        if request is not None:
+            template = request.build_absolute_uri(template)
 
         def address(**values):
             link = template

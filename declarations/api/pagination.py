@@ -19,9 +19,41 @@ MAX_PAGE_SIZE = 100
 
 
 class PagePagination(pagination.PageNumberPagination):
+    """Numbered pages. `?page_size=` is a whole number from 1; above MAX_PAGE_SIZE it is
+    capped. Anything else (0, empty, "ten") is a 400 naming the parameter and the range:
+    DRF's own class would silently fall back to the default size."""
+
     page_size_query_param = "page_size"
-    page_size_query_description = f"Results per page, at most {MAX_PAGE_SIZE}."
+    page_size_query_description = (
+        f"Results per page, from 1; at most {MAX_PAGE_SIZE} are given (a larger number is capped)."
+    )
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        # Digits only: int() would also take " 5", "5_0" and other scripts' digits.
+        digits = raw.isascii() and raw.isdigit()
+        size = (int(raw) if len(raw) <= 18 else self.max_page_size) if digits else 0
+        if size < 1:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number of results per page, from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class SyncCursorPagination(pagination.BasePagination):
@@ -108,7 +140,10 @@ class SyncCursorPagination(pagination.BasePagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Entries per page, at most {self.max_page_size}.",
+                "description": (
+                    f"Entries per page, from 1; at most {self.max_page_size} are given (a "
+                    "larger number is capped)."
+                ),
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]

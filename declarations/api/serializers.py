@@ -1,41 +1,30 @@
 """API representations. Read serializers expect the eager loading done by the viewsets
 (annotations from `with_current_status`, prefetched references and statuses)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from ..models import (
-    NEW_ENTRY_STATES,
     Clause,
     Declaration,
-    Evidence,
     ImplementationStatus,
     Instrument,
     Party,
     Reference,
-    ReviewState,
     Status,
     Theme,
     is_overdue,
-    record_status,
-    sorted_evidence,
 )
 from .fields import (
-    SLUG,
     Link,
     ModelSerializer,
     OverdueField,
     RowListSerializer,
-    SlugLookupField,
     UTCDateTimeField,
     clause_link,
     instrument_url,
     iso_date,
-    storable_text,
     utc_instant,
 )
-
-REGION = "region"
 
 
 class PartySerializer(ModelSerializer):
@@ -293,142 +282,3 @@ class InstrumentListSerializer(InstrumentSerializer):
                 if name not in expand:
                     del fields[name]
         return fields
-
-
-class EvidenceSerializer(ModelSerializer):
-    class Meta:
-        model = Evidence
-        fields = ["title", "url", "kind"]
-        extra_kwargs = {
-            "title": {"validators": [storable_text]},
-            "url": {"validators": [storable_text]},
-        }
-
-
-class StatusSerializer(ModelSerializer):
-    url = Link("api:status-detail", pk="pk")
-    instrument = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    instrument_url = instrument_url()
-    party = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        help_text="Party code; null for the region as a whole.",
-    )
-    evidence = EvidenceSerializer(source="evidence_items", many=True, read_only=True)
-
-    # A list page is read as these rows (`RowListSerializer`) of a queryset `with_evidence()`.
-    ROW_COLUMNS = (
-        "id",
-        "instrument__slug",
-        "party__code",
-        "status",
-        "progress",
-        "as_of",
-        "note",
-        "evidence_json",
-        "review_state",
-        "published_at",
-    )
-
-    class Meta:
-        model = ImplementationStatus
-        fields = [
-            "id",
-            "url",
-            "instrument",
-            "instrument_url",
-            "party",
-            "status",
-            "progress",
-            "as_of",
-            "note",
-            "evidence",
-            "review_state",
-            "published_at",
-        ]
-        list_serializer_class = RowListSerializer
-
-    def row_builder(self):
-        """One entry's representation from one `ROW_COLUMNS` row."""
-        request = self.context.get("request")
-        url = self._declared_fields["url"].addresses(request)
-        instrument_url = self._declared_fields["instrument_url"].addresses(request)
-
-        def build(row):
-            return {
-                "id": row["id"],
-                "url": url(pk=row["id"]),
-                "instrument": row["instrument__slug"],
-                "instrument_url": instrument_url(slug=row["instrument__slug"]),
-                "party": row["party__code"],
-                "status": row["status"],
-                "progress": row["progress"],
-                "as_of": iso_date(row["as_of"]),
-                "note": row["note"],
-                "evidence": [
-                    {"title": item["title"], "url": item["url"], "kind": item["kind"]}
-                    for item in sorted_evidence(row["evidence_json"])
-                ],
-                "review_state": row["review_state"],
-                "published_at": utc_instant(row["published_at"]),
-            }
-
-        return build
-
-
-class StatusWriteSerializer(serializers.Serializer):
-    """A new status entry, recorded by `record_status` under the admin's rules: country
-    editors for their own parties only, and only reviewers (editors) may publish."""
-
-    instrument = SlugLookupField(
-        slug_field="slug", queryset=Instrument.objects.all(), help_text="Instrument slug."
-    )
-    party = serializers.RegexField(
-        SLUG,
-        required=False,
-        allow_null=True,
-        default=None,
-        max_length=8,
-        help_text=f"Party code (MYS), or null or '{REGION}' for the region as a whole.",
-    )
-    status = serializers.ChoiceField(choices=Status.choices)
-    progress = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0, max_value=100
-    )
-    as_of = serializers.DateField(help_text="The date the assessment describes.")
-    note = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        validators=[storable_text],
-    )
-    evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=20)
-    state = serializers.ChoiceField(
-        choices=list(NEW_ENTRY_STATES.items()),
-        default=ReviewState.SUBMITTED,
-        help_text="What happens to the entry; 'submitted' by default. Only editors may publish.",
-    )
-
-    def validate_party(self, value):
-        if value is None or value.lower() == REGION:
-            return None
-        party = Party.objects.filter(code=value).first()
-        if party is None:
-            raise serializers.ValidationError(f"No party has the code {value!r}.")
-        return party
-
-    def create(self, validated_data):
-        data = dict(validated_data)
-        data["evidence"] = [dict(item) for item in data["evidence"]]
-        try:
-            return record_status(
-                **data,
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-
-    def to_representation(self, instance):
-        return StatusSerializer(instance, context=self.context).data

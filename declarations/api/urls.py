@@ -1,10 +1,12 @@
 """The API's addresses, mounted at /api/v1/ under the namespace "api"."""
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
+from .index import IndexView, NotFoundView
 from .schema import DocsView
+from .statuses import StatusViewSet
 from .views import (
     ANCHOR,
     ClauseViewSet,
@@ -13,7 +15,6 @@ from .views import (
     InstrumentViewSet,
     PartyViewSet,
     StatusFeedView,
-    StatusViewSet,
     ThemeViewSet,
 )
 
@@ -40,6 +41,7 @@ router.register("parties", PartyViewSet)
 router.register("themes", ThemeViewSet)
 
 urlpatterns = [
+    path("", IndexView.as_view(), name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path(
@@ -56,4 +58,6 @@ urlpatterns = [
     path("feeds/statuses/", StatusFeedView.as_view(), name="feed-statuses"),
     path("feeds/declarations/<slug:slug>/", DeclarationFeedView.as_view(), name="feed-declaration"),
     *router.urls,
+    # Last: an address nothing above serves answers 404 in JSON, not Django's HTML page.
+    re_path(r"^(?:[\s\S]*/)?(?:[^/]*\.[^/]*)?\Z", NotFoundView.as_view(), name="not-found"),
 ]

@@ -12,17 +12,15 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import parse_http_date_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
-from rest_framework import mixins, renderers, viewsets
+from rest_framework import renderers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter, StatusFilter
+from ..filters import ClauseFilter, DeclarationFilter, InstrumentFilter, PartyFilter
 from ..models import (
     Clause,
     Declaration,
@@ -34,8 +32,7 @@ from ..models import (
     Theme,
 )
 from . import akoma_ntoso, feeds
-from .pagination import SyncCursorPagination
-from .permissions import ReadAccess, RecordsStatus
+from .params import check_query
 from .renderers import AkomaNtosoRenderer, AtomRenderer, CSVRenderer
 from .serializers import (
     EXPANDABLE,
@@ -45,8 +42,6 @@ from .serializers import (
     InstrumentListSerializer,
     InstrumentSerializer,
     PartySerializer,
-    StatusSerializer,
-    StatusWriteSerializer,
     ThemeSerializer,
 )
 
@@ -89,6 +84,14 @@ class ApiMixin:
             found.append(CSVRenderer())
         return found
 
+    def perform_content_negotiation(self, request, force=False):
+        # A method this address does not serve must come to its 405 (after the same checks
+        # of who is asking as any request): negotiating the format first would answer 404
+        # to TRACE ...?format=csv, since no renderer serves CSV for no action.
+        method = request.method.lower()
+        serves = method in self.http_method_names and hasattr(self, method)
+        return super().perform_content_negotiation(request, force=force or not serves)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response, Response) and response.status_code >= 400:
@@ -100,6 +103,11 @@ class ApiMixin:
 
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            check_query(self, request.query_params)
 
     def row_columns(self):
         """The columns a list page is read as (`.values()`), when its serializer builds rows
@@ -321,73 +329,6 @@ class InstrumentViewSet(ReadOnlyViewSet):
             milestones = Instrument.objects.with_current_status(at=at).order_by("due_on", "name")
             lookups.append(Prefetch("children", queryset=milestones, to_attr="milestones"))
         return queryset.prefetch_related(*lookups)
-
-
-class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
-    """Published status entries in publication order, for incremental sync: follow `next`
-    and every published entry arrives exactly once. POST records a new entry."""
-
-    queryset = (
-        ImplementationStatus.objects.published()
-        .select_related("instrument", "party")
-        # Only what a row shows: building the related instruments whole cost more than
-        # reading the entries.
-        .only(
-            *(
-                name
-                for name in StatusSerializer.Meta.fields
-                if name not in {"url", "instrument_url", "evidence"}
-            ),
-            "instrument__slug",
-            "party__code",
-        )
-        .with_evidence()
-        .order_by("published_at", "pk")
-    )
-    serializer_class = StatusSerializer
-    filterset_class = StatusFilter
-    pagination_class = SyncCursorPagination
-    permission_classes = [ReadAccess, RecordsStatus]
-    lookup_value_regex = "[0-9]{1,18}"
-
-    def get_serializer_class(self):
-        return StatusWriteSerializer if self.action == "create" else StatusSerializer
-
-    def row_columns(self):
-        return StatusSerializer.ROW_COLUMNS if self.action == "list" else None
-
-    @extend_schema(
-        request=StatusWriteSerializer,
-        examples=[
-            OpenApiExample(
-                "A country editor's report, sent for review",
-                request_only=True,
-                value={
-                    "instrument": "acdn-guidelines",
-                    "party": "MYS",
-                    "status": "in_progress",
-                    "progress": 60,
-                    "as_of": "2026-09-01",
-                    "note": "National node connected for testing.",
-                    "evidence": [
-                        {
-                            "title": "Working group report",
-                            "url": "https://example.org/acdn-report.pdf",
-                            "kind": "meeting_report",
-                        }
-                    ],
-                    "state": "submitted",
-                },
-            )
-        ],
-        responses={
-            201: StatusSerializer,
-            400: OpenApiResponse(description="Invalid fields, with a message for each."),
-            403: OpenApiResponse(description="Not allowed to report for this party or state."),
-        },
-    )
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
 
 
 class PartyViewSet(ReadOnlyViewSet):
