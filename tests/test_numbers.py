@@ -197,3 +197,31 @@ class TestPagesSayWhatTheFiguresRestOn:
         assert citing_nothing, "the seed has paragraphs that cite no instrument"
         assert {row[status] for row in citing_nothing} == {""}
         assert "No information" in {row[status] for row in body if row[instrument]}
+
+
+class TestTheApiSaysWhatTheStatusRestsOn:
+    def test_a_list_row_and_the_detail_carry_the_overall_basis(
+        self, api_client_for, consumer, malaysia
+    ):
+        instrument = make_instrument(name="Network", slug="network")
+        make_status(instrument, party=malaysia, status=Status.PLANNED, as_of=D(2026, 1, 1))
+        members = Party.objects.filter(group=PartyGroup.ASEAN).count()
+        api = api_client_for(consumer)
+        row = api.get("/api/v1/instruments/?as_of=2026-02-01").json()["results"][0]
+        detail = api.get("/api/v1/instruments/network/?as_of=2026-02-01").json()
+        for answer in (row, detail):
+            overall = answer["overall"]
+            assert (overall["status"], overall["basis"], overall["parties_reported"]) == (
+                Status.PLANNED,
+                Basis.PARTIES,
+                1,
+            )
+            assert overall["parties_expected"] == members
+        assert detail["milestone_progress"] is None
+
+    def test_the_detail_gives_the_milestones_progress(self, seed, api_client_for, consumer):
+        adsarx = Instrument.objects.get(acronym="ADSARX", parent=None)
+        api = api_client_for(consumer)
+        detail = api.get(f"/api/v1/instruments/{adsarx.slug}/?as_of={SAMPLE_DAY}").json()
+        assert detail["milestone_progress"] == {"count": 3, "completed": 1, "percent": 33}
+        assert detail["overall"]["basis"] == Basis.REGION

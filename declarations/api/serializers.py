@@ -1,9 +1,11 @@
 """API representations. Read serializers expect the eager loading done by the viewsets
 (annotations from `with_current_status`, prefetched references and statuses)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
+    Basis,
     Clause,
     Declaration,
     ImplementationStatus,
@@ -13,6 +15,7 @@ from ..models import (
     Status,
     Theme,
     is_overdue,
+    milestone_progress,
 )
 from .fields import (
     Link,
@@ -163,11 +166,53 @@ class MilestoneSerializer(ModelSerializer):
         ]
 
 
+BASES = [
+    (Basis.REGION, "the region-wide assessment"),
+    (Basis.PARTIES, "a summary of the parties' latest assessments"),
+    (Basis.NONE, "nothing published"),
+]
+
+
+class OverallSerializer(serializers.Serializer):
+    """An instrument's overall status and what it rests on (README, "How the numbers are
+    counted"): the region-wide entry, or a summary of the parties' latest entries."""
+
+    status = serializers.ChoiceField(
+        source="current_status", choices=Status.choices, read_only=True, allow_null=True
+    )
+    progress = serializers.IntegerField(source="current_progress", read_only=True, allow_null=True)
+    as_of = serializers.DateField(source="current_as_of", read_only=True, allow_null=True)
+    basis = serializers.ChoiceField(source="status_basis", choices=BASES, read_only=True)
+    parties_reported = serializers.IntegerField(read_only=True)
+    parties_completed = serializers.IntegerField(read_only=True)
+    parties_expected = serializers.IntegerField(read_only=True)
+
+    @staticmethod
+    def from_row(row):
+        return {
+            "status": row["current_status"],
+            "progress": row["current_progress"],
+            "as_of": iso_date(row["current_as_of"]),
+            "basis": row["status_basis"],
+            "parties_reported": row["parties_reported"],
+            "parties_completed": row["parties_completed"],
+            "parties_expected": row["parties_expected"],
+        }
+
+
+class MilestoneProgressSerializer(serializers.Serializer):
+    count = serializers.IntegerField(read_only=True)
+    completed = serializers.IntegerField(read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+
+
 class InstrumentSerializer(ModelSerializer):
     """An instrument with its status as of the `as_of` date asked for (today by default).
 
-    `current_status` is the region-wide assessment, or the latest country one when the
-    region has none; `status_by_party` is each country's latest published assessment.
+    `overall` is the overall status with its basis: the region-wide assessment, or a summary
+    of the parties' latest ones (`current_status` and its neighbours repeat its figures);
+    `status_by_party` is each country's latest published assessment; `milestone_progress`
+    (detail only) is what the milestones say, null without milestones.
     """
 
     url = Link("api:instrument-detail", slug="slug")
@@ -180,6 +225,8 @@ class InstrumentSerializer(ModelSerializer):
     current_progress = serializers.IntegerField(read_only=True, allow_null=True)
     current_as_of = serializers.DateField(read_only=True, allow_null=True)
     last_published_at = UTCDateTimeField(read_only=True, allow_null=True)
+    overall = OverallSerializer(source="*", read_only=True)
+    milestone_progress = serializers.SerializerMethodField()
     overdue = OverdueField()
     status_by_party = PartyStatusSerializer(source="current_by_party", many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
@@ -198,6 +245,8 @@ class InstrumentSerializer(ModelSerializer):
             "due_on",
             "completed_on",
             "overdue",
+            "overall",
+            "milestone_progress",
             "current_status",
             "current_progress",
             "current_as_of",
@@ -209,6 +258,11 @@ class InstrumentSerializer(ModelSerializer):
             "lead_parties",
             "updated_at",
         ]
+
+    @extend_schema_field(MilestoneProgressSerializer(allow_null=True))
+    def get_milestone_progress(self, instrument):
+        found = milestone_progress([instrument.pk], self.context["as_of"]).get(instrument.pk)
+        return MilestoneProgressSerializer(found).data if found else None
 
 
 # What a list row leaves out unless `?expand=` names it: the nested collections, which cost a
@@ -239,11 +293,20 @@ class InstrumentListSerializer(InstrumentSerializer):
         "current_progress",
         "current_as_of",
         "last_published_at",
+        "status_basis",
+        "parties_reported",
+        "parties_completed",
+        "parties_expected",
         "updated_at",
     )
 
     class Meta(InstrumentSerializer.Meta):
-        fields = [name for name in InstrumentSerializer.Meta.fields if name != "description"]
+        # The milestones' progress costs a query per instrument: on the detail only.
+        fields = [
+            name
+            for name in InstrumentSerializer.Meta.fields
+            if name not in ("description", "milestone_progress")
+        ]
         list_serializer_class = RowListSerializer
 
     def row_builder(self):
@@ -265,6 +328,7 @@ class InstrumentListSerializer(InstrumentSerializer):
                 "overdue": is_overdue(
                     row["due_on"], row["completed_on"], row["current_status"], at
                 ),
+                "overall": OverallSerializer.from_row(row),
                 "current_status": row["current_status"],
                 "current_progress": row["current_progress"],
                 "current_as_of": iso_date(row["current_as_of"]),

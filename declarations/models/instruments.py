@@ -139,7 +139,8 @@ class InstrumentQuerySet(models.QuerySet):
             region_progress=Subquery(region.values("progress")[:1]),
             region_as_of=Subquery(region.values("as_of")[:1]),
             region_published_at=Subquery(region.values("published_at")[:1]),
-            parties_reported=Coalesce(over(by_party, n=Count("party", distinct=True)), 0),
+            # One latest entry per party: counting them counts the parties, no DISTINCT.
+            parties_reported=Coalesce(over(latest_by_party, n=Count("pk")), 0),
             parties_rank=over(latest_by_party, rank=Min(ladder_rank())),
             parties_completed=Coalesce(
                 over(latest_by_party, n=Count("pk", filter=Q(status=Status.COMPLETED))), 0
