@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Clause, Declaration, Instrument, Reference
+from ..text import SEPARATORS, describe, storable, unstorable_in
 from . import parsing
 
 
@@ -47,6 +48,22 @@ def decode_text(data):
             f"The file is not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at "
             f"position {error.start}). Save it as UTF-8 and try again."
         ) from None
+
+
+def storable_text(text):
+    """`text` without the characters no text field may hold (`declarations.text`), and the
+    preview's warning naming what went, or None. A pasted or uploaded declaration is
+    cleaned rather than refused: Word writes a vertical tab for every manual line break,
+    and nobody can be asked to find them in a page of text."""
+    found = unstorable_in(text)
+    if not found:
+        return text, None
+    count = sum(text.count(char) for char in found)
+    names = "; ".join(describe(char) for char in found)
+    spaces = "; those that separated words became spaces" if set(found) & set(SEPARATORS) else ""
+    plural = "s" if count > 1 else ""
+    warning = f"Removed {count} character{plural} that cannot be stored: {names}{spaces}."
+    return storable(text), warning
 
 
 def normalise_name(name):
@@ -229,6 +246,7 @@ def _clause_changes(declaration, parsed):
 
 def plan_import(text, *, slug=None, source_url=""):
     """Parse `text` and compare it with the database. Writes nothing."""
+    text, cleaned = storable_text(text)
     if len(text.encode()) > settings.TRACKER_IMPORT_MAX_BYTES:
         raise ImportRejected(
             f"The text is longer than the limit of {settings.TRACKER_IMPORT_MAX_BYTES:,} bytes."
@@ -237,6 +255,8 @@ def plan_import(text, *, slug=None, source_url=""):
         parsed = parsing.parse_declaration(text)
     except parsing.ParseError as error:
         raise ImportRejected(str(error)) from None
+    if cleaned:
+        parsed.warnings.insert(0, cleaned)
     if parsed.adopted_on is None:
         raise ImportRejected(
             "No adoption date found: neither the opening paragraph nor a closing "
