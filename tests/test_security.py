@@ -513,7 +513,7 @@ def test_a_permission_denial_is_logged_with_user_and_path(client, manager, caplo
 
 
 def test_publication_and_rejection_are_logged_with_the_reviewer_and_entry(
-    editor, malaysia_editor, malaysia, caplog
+    editor, malaysia_editor, malaysia, caplog, django_capture_on_commit_callbacks
 ):
     instrument = make_instrument()
     today = datetime.date.today()
@@ -524,7 +524,8 @@ def test_publication_and_rejection_are_logged_with_the_reviewer_and_entry(
         )
         for _ in range(2)
     ]  # fmt: skip
-    with caplog.at_level(logging.INFO):
+    # Logged once the change is committed (the test's own transaction never is).
+    with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
         review_status(drafts[0], by=editor, publish=True)
         review_status(drafts[1], by=editor, publish=False, comment="No evidence given.")
     lines = audit_lines(caplog)

@@ -367,9 +367,14 @@ def test_the_preview_runs_each_row_through_record_status_and_keeps_nothing(
     ]
 
 
-def test_an_applied_publication_is_logged_once_per_entry(editor, acdn, caplog):
+def test_an_applied_publication_is_logged_once_per_entry(
+    editor, acdn, caplog, django_capture_on_commit_callbacks
+):
     table = read_table(csv_file([row(), row(party="")]))
-    with caplog.at_level(logging.INFO, logger="tracker.audit"):
+    with (
+        caplog.at_level(logging.INFO, logger="tracker.audit"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         entries = apply(table, user=editor, state=ReviewState.PUBLISHED)
     published = [
         r.getMessage() for r in caplog.records if "event=status_published" in r.getMessage()

@@ -1,10 +1,11 @@
 """Structured audit records: who did what, when, from where, as one `key=value` line each.
 
 Events: sign-in failures (admin and API tokens), lockouts, permission denials, status
-publications and rejections, and edit conflicts. They go to the `tracker.audit` logger so an
-operator can route them apart from the rest. A record never holds a password, a token key
-or any other submitted secret: callers pass only the fields named here, and values are
-quoted so a crafted username cannot forge extra keys or lines.
+publications and rejections (logged once their transaction commits), and edit conflicts.
+They go to the `tracker.audit` logger so an operator can route them apart from the rest.
+A record never holds a password, a token key or any other submitted secret: callers pass
+only the fields named here, and values are quoted so a crafted username cannot forge extra
+keys or lines.
 """
 
 import json
@@ -12,6 +13,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -63,13 +65,11 @@ def current_request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
-def event(name, *, request=None, user=None, level=logging.INFO, **fields):
-    """Log one audit record. `request` defaults to the one being served and `user` to its
-    user; `fields` are extra key=value pairs (object, reason, ...)."""
+def _record(name, *, request=None, user=None, **fields):
     request = request if request is not None else current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
-    record = {
+    return {
         "event": name,
         "at": timezone.now().isoformat(timespec="seconds"),
         "user": fields.pop("username", None) or _username(user),
@@ -78,8 +78,25 @@ def event(name, *, request=None, user=None, level=logging.INFO, **fields):
         "path": getattr(request, "path", None),
         **fields,
     }
+
+
+def _log(record, level):
     line = " ".join(f"{key}={_value(value)}" for key, value in record.items())
     logger.log(level, line, extra={"audit": record})
+
+
+def event(name, *, request=None, user=None, level=logging.INFO, **fields):
+    """Log one audit record. `request` defaults to the one being served and `user` to its
+    user; `fields` are extra key=value pairs (object, reason, ...)."""
+    _log(_record(name, request=request, user=user, **fields), level)
+
+
+def event_on_commit(name, *, request=None, user=None, level=logging.INFO, **fields):
+    """`event` for a change: logged once the transaction writing it commits, and never if
+    it is rolled back (the status import's preview records every row in a transaction it
+    always rolls back). The record says who, when and from where as of this call."""
+    record = _record(name, request=request, user=user, **fields)
+    transaction.on_commit(lambda: _log(record, level))
 
 
 def describe(obj):

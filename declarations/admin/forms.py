@@ -29,6 +29,7 @@ from ..models import (
     reporting_scope,
     save_versioned,
 )
+from ..text import validate_storable_text
 
 # The fields of a status form that `record_status` takes as they are.
 ENTRY_FIELDS = ("party", "status", "progress", "as_of", "note", "state")
@@ -166,7 +167,11 @@ class RecordProgressForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The date this assessment describes.",
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
+        validators=[validate_storable_text],
+    )
     state = state_field()
 
     def __init__(self, *args, user, **kwargs):
@@ -182,8 +187,19 @@ class RecordProgressForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False, help_text="Empty: the address.")
-    url = forms.URLField(max_length=500, required=False, label="Address", assume_scheme="https")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Empty: the address.",
+        validators=[validate_storable_text],
+    )
+    url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="Address",
+        assume_scheme="https",
+        validators=[validate_storable_text],
+    )
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.OTHER)
 
     def clean(self):
@@ -236,6 +252,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
         help_text="Shown to the author with the decision.",
+        validators=[validate_storable_text],
     )
 
     def __init__(self, *args, publish, **kwargs):
@@ -257,9 +274,13 @@ class DeclarationImportForm(forms.Form):
     )
     file = forms.FileField(required=False, help_text="Or upload a UTF-8 .txt file.")
     slug = forms.SlugField(
-        required=False, help_text="Leave empty to derive one, e.g. admm-2025-kuala-lumpur."
+        required=False,
+        help_text="Leave empty to derive one, e.g. admm-2025-kuala-lumpur.",
+        validators=[validate_storable_text],
     )
-    source_url = forms.URLField(required=False, label="Source address")
+    source_url = forms.URLField(
+        required=False, label="Source address", validators=[validate_storable_text]
+    )
     update = forms.BooleanField(
         required=False, label="Apply the listed changes to the existing declaration"
     )

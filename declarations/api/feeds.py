@@ -1,7 +1,9 @@
 """Atom feeds of published status changes, for everything and per declaration.
 
 Served through api.py, so the API's authentication, public-access setting and throttling
-apply to them too. Drafts, submitted and rejected entries never appear.
+apply to them too. Drafts, submitted and rejected entries never appear. Every text goes out
+`storable` (declarations.text): a row stored before the rule, or by direct SQL, with a
+character XML cannot carry would otherwise break the feed for every reader.
 """
 
 from django.contrib.syndication.views import Feed
@@ -11,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from ..filters import StatusFilter
 from ..models import Declaration, ImplementationStatus
+from ..text import storable
 
 FEED_LENGTH = 50
 
@@ -24,8 +27,30 @@ def published_entries():
     )
 
 
+def _storable(value):
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
+class StorableAtomFeed(Atom1Feed):
+    """An Atom feed whose every text, element or attribute, holds only what XML 1.0 can
+    carry: Django's XML writer raises on a control character, and writes a noncharacter
+    as it is, which no reader can parse."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _storable(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _storable(value) for key, value in self.items[-1].items()}
+
+
 class StatusFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StorableAtomFeed
     title = "Declaration tracker: published status changes"
     subtitle = "Each entry is one published assessment of an instrument or milestone."
 

@@ -15,18 +15,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..text import validate_storable_text
+
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-def storable_text(value):
-    """The database stores UTF-8 without NUL: JSON can carry a lone surrogate ("\\ud800")
-    and NUL, which would otherwise fail in the driver as a server error, not a 400."""
-    if "\x00" in value:
-        raise serializers.ValidationError("Null characters are not allowed.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise serializers.ValidationError("This text is not valid Unicode.") from None
+# The models' rule for text (`declarations.text`), for the API fields that are not model
+# fields or that name their validators themselves. A lone surrogate, which JSON can carry
+# ("\\ud800"), or a NUL would otherwise fail in the database driver, as a server error.
+storable_text = validate_storable_text
 
 
 class StrictText(serializers.CharField):

@@ -35,6 +35,7 @@ from ..models import (
     delete_versioned,
     save_versioned,
 )
+from ..text import SEPARATORS, describe, storable, unstorable_in
 from . import parsing
 from .limits import (
     ImportRejected,
@@ -42,6 +43,22 @@ from .limits import (
     check_paragraphs,
     decode_text,  # noqa: F401 - the admin's import form reads it from here
 )
+
+
+def storable_text(text):
+    """`text` without the characters no text field may hold (`declarations.text`), and the
+    preview's warning naming what went, or None. A pasted or uploaded declaration is
+    cleaned rather than refused: Word writes a vertical tab for every manual line break,
+    and nobody can be asked to find them in a page of text."""
+    found = unstorable_in(text)
+    if not found:
+        return text, None
+    count = sum(text.count(char) for char in found)
+    names = "; ".join(describe(char) for char in found)
+    spaces = "; those that separated words became spaces" if set(found) & set(SEPARATORS) else ""
+    plural = "s" if count > 1 else ""
+    warning = f"Removed {count} character{plural} that cannot be stored: {names}{spaces}."
+    return storable(text), warning
 
 
 def normalise_name(name):
@@ -235,12 +252,15 @@ def _clause_changes(declaration, parsed):
 
 def plan_import(text, *, slug=None, source_url=""):
     """Parse `text` and compare it with the database. Writes nothing."""
+    text, cleaned = storable_text(text)
     check_limits(text)
     try:
         parsed = parsing.parse_declaration(text)
     except parsing.ParseError as error:
         raise ImportRejected(str(error)) from None
     check_paragraphs(parsed)
+    if cleaned:
+        parsed.warnings.insert(0, cleaned)
     if parsed.adopted_on is None:
         raise ImportRejected(
             "No adoption date found: neither the opening paragraph nor a closing "

@@ -39,6 +39,7 @@ from ..models import (
     record_status,
     reporting_scope,
 )
+from ..text import validate_storable_text
 from .spreadsheets import ImportProblem
 from .spreadsheets import read_table as read_spreadsheet
 
@@ -174,14 +175,14 @@ class StatusRowForm(forms.Form):
     (upper-case code -> Party) are looked up once per file, not once per row. Which party
     the user may report for is not checked here: `record_status` decides."""
 
-    instrument = forms.CharField(required=False)
-    party = forms.CharField(required=False)
-    status = forms.CharField(required=False)
-    progress = forms.CharField(required=False)
-    as_of = forms.CharField(required=False)
-    note = forms.CharField(required=False)
-    evidence_url = forms.CharField(required=False)
-    evidence_title = forms.CharField(required=False)
+    instrument = forms.CharField(required=False, validators=[validate_storable_text])
+    party = forms.CharField(required=False, validators=[validate_storable_text])
+    status = forms.CharField(required=False, validators=[validate_storable_text])
+    progress = forms.CharField(required=False, validators=[validate_storable_text])
+    as_of = forms.CharField(required=False, validators=[validate_storable_text])
+    note = forms.CharField(required=False, validators=[validate_storable_text])
+    evidence_url = forms.CharField(required=False, validators=[validate_storable_text])
+    evidence_title = forms.CharField(required=False, validators=[validate_storable_text])
 
     def __init__(self, data, *, instruments, parties):
         super().__init__(data)

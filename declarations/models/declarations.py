@@ -6,25 +6,40 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..text import validate_storable_text
 from .base import Part, Relation, VerbClass, choices_check
 
 
 class Declaration(models.Model):
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable identifier, e.g. admm-2025-kuala-lumpur."
+        max_length=120,
+        unique=True,
+        help_text="Stable identifier, e.g. admm-2025-kuala-lumpur.",
+        validators=[validate_storable_text],
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_storable_text])
     body = models.CharField(
-        max_length=60, help_text="The adopting body: ADMM, ADMM-Plus, ASEAN Summit, ..."
+        max_length=60,
+        help_text="The adopting body: ADMM, ADMM-Plus, ASEAN Summit, ...",
+        validators=[validate_storable_text],
     )
-    meeting = models.CharField(max_length=100, blank=True, help_text="e.g. 19th ADMM")
-    place = models.CharField(max_length=120, blank=True)
+    meeting = models.CharField(
+        max_length=100, blank=True, help_text="e.g. 19th ADMM", validators=[validate_storable_text]
+    )
+    place = models.CharField(max_length=120, blank=True, validators=[validate_storable_text])
     adopted_on = models.DateField()
     source_url = models.URLField(
-        max_length=500, blank=True, help_text="Where the text is published."
+        max_length=500,
+        blank=True,
+        help_text="Where the text is published.",
+        validators=[validate_storable_text],
     )
-    language = models.CharField(max_length=8, default="en")
-    text = models.TextField(blank=True, help_text="The full original text as imported.")
+    language = models.CharField(max_length=8, default="en", validators=[validate_storable_text])
+    text = models.TextField(
+        blank=True,
+        help_text="The full original text as imported.",
+        validators=[validate_storable_text],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -70,12 +85,16 @@ class Clause(models.Model):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="clauses")
     part = models.CharField(max_length=10, choices=Part.choices)
     number = models.PositiveSmallIntegerField(help_text="Position within its part, from 1.")
-    lead_word = models.CharField(max_length=60, help_text="The lead word as written.")
+    lead_word = models.CharField(
+        max_length=60, help_text="The lead word as written.", validators=[validate_storable_text]
+    )
     lead_verb = models.CharField(
-        max_length=60, help_text="The lead word normalised: typos fixed, upper case."
+        max_length=60,
+        help_text="The lead word normalised: typos fixed, upper case.",
+        validators=[validate_storable_text],
     )
     verb_class = models.CharField(max_length=12, choices=VerbClass.choices)
-    text = models.TextField()
+    text = models.TextField(validators=[validate_storable_text])
     trackable = models.BooleanField(
         default=False, help_text="Whether the clause creates work to follow up."
     )

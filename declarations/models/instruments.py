@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..text import validate_storable_text
 from .base import Kind, PartyGroup, ReviewState, Status, choices_check, end_of_day
 from .counting import (
     MILESTONE_DEPTH,
@@ -246,13 +247,16 @@ class InstrumentQuerySet(models.QuerySet):
 
 
 class Instrument(models.Model):
-    slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_storable_text])
+    name = models.CharField(max_length=300, validators=[validate_storable_text])
     acronym = models.CharField(
-        max_length=20, blank=True, help_text="The instrument's own acronym (ADSARX), not SOP/TOR."
+        max_length=20,
+        blank=True,
+        help_text="The instrument's own acronym (ADSARX), not SOP/TOR.",
+        validators=[validate_storable_text],
     )
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_storable_text])
     parent = models.ForeignKey(
         "self",
         null=True,

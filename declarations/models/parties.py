@@ -4,14 +4,18 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..text import validate_storable_text
 from .base import PartyGroup, choices_check
 
 
 class Party(models.Model):
     code = models.CharField(
-        max_length=8, unique=True, help_text="Short code, ISO 3166 alpha-3 for a country (MYS)."
+        max_length=8,
+        unique=True,
+        help_text="Short code, ISO 3166 alpha-3 for a country (MYS).",
+        validators=[validate_storable_text],
     )
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_storable_text])
     group = models.CharField(max_length=16, choices=PartyGroup.choices)
     member_since = models.DateField(
         null=True, blank=True, help_text="When the party joined its group, if that matters."
@@ -36,9 +40,9 @@ class Party(models.Model):
 
 
 class Theme(models.Model):
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_storable_text])
+    name = models.CharField(max_length=100, unique=True, validators=[validate_storable_text])
+    description = models.TextField(blank=True, validators=[validate_storable_text])
     # db_default: the data migration that loads the themes writes rows without a version.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 

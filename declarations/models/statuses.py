@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from tracker import audit
 from tracker.audit import describe
 
+from ..text import validate_storable_text
 from .base import EvidenceKind, ReviewState, Status, choices_check, end_of_day, region_first
 from .parties import Party
 from .versioning import save_versioned
@@ -117,7 +118,7 @@ class ImplementationStatus(models.Model):
     )
     as_of = models.DateField(help_text="The date this assessment describes.")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[validate_storable_text])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -138,7 +139,7 @@ class ImplementationStatus(models.Model):
         related_name="reviewed_statuses",
         editable=False,
     )
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(blank=True, validators=[validate_storable_text])
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -361,7 +362,7 @@ def record_status(
         link.full_clean(exclude=["status"])
         link.save()
     if publish:
-        audit.event("status_published", user=by, object=describe(entry))
+        audit.event_on_commit("status_published", user=by, object=describe(entry))
     return entry
 
 
@@ -390,6 +391,10 @@ def review_status(entry, *, by, publish, comment=""):
         )
     if not publish and not comment.strip():
         raise ValidationError({"review_comment": "Say why the entry is rejected."})
+    try:
+        validate_storable_text(comment)
+    except ValidationError as error:
+        raise ValidationError({"review_comment": error.messages}) from None
     entry.review_state = ReviewState.PUBLISHED if publish else ReviewState.REJECTED
     entry.published_at = timezone.now() if publish else None
     entry.reviewed_by = by
@@ -400,7 +405,7 @@ def review_status(entry, *, by, publish, comment=""):
         version=entry.version,
         update_fields=["review_state", "published_at", "reviewed_by", "review_comment"],
     )
-    audit.event(
+    audit.event_on_commit(
         "status_published" if publish else "status_rejected", user=by, object=describe(entry)
     )
     return entry
@@ -410,8 +415,8 @@ class Evidence(models.Model):
     status = models.ForeignKey(
         ImplementationStatus, on_delete=models.CASCADE, related_name="evidence"
     )
-    title = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    url = models.URLField(max_length=500, validators=[validate_storable_text])
     kind = models.CharField(max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
 
     class Meta:

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..text import validate_storable_text
+
 
 class ApiToken(models.Model):
     """A revocable API key. Only a SHA-256 hash of the key is stored; the key itself is shown
@@ -19,10 +21,14 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(
-        max_length=100, help_text="What the token is for, e.g. 'Think-tank dashboard'."
+        max_length=100,
+        help_text="What the token is for, e.g. 'Think-tank dashboard'.",
+        validators=[validate_storable_text],
     )
-    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    prefix = models.CharField(
+        max_length=PREFIX_LENGTH, unique=True, editable=False, validators=[validate_storable_text]
+    )
+    key_hash = models.CharField(max_length=64, editable=False, validators=[validate_storable_text])
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty means no expiry.")
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -3,7 +3,9 @@
 A report is a list of `Table`s. Each column is defined once, with a plain value per row,
 so the screen, the CSV and the XLSX cannot disagree. CSV and XLSX stream their rows from
 the database in chunks; the PDF is the HTML page rendered by WeasyPrint, which may fetch
-nothing but the app's own static files.
+nothing but the app's own static files. XLSX and PDF carry text only `storable`
+(declarations.text): a cell with a control character stops openpyxl, and one stored before
+the rule, or by direct SQL, must not break a download for good.
 """
 
 import functools
@@ -24,6 +26,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from ..models.base import status_label
 from ..tabular import csv_lines, escape_formula
+from ..text import storable
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows fetched per database round trip when a download streams a queryset.
@@ -147,9 +150,15 @@ def csv_response(*, tables, filename):
     return _attachment(response, f"{filename}.csv")
 
 
+def _xlsx_cell(value):
+    """A value as an XLSX cell holds it: storable text, then escaped as a formula would be
+    (in that order: removing a character may leave a leading "=")."""
+    return escape_formula(storable(value) if isinstance(value, str) else value)
+
+
 def _sheet_title(title, used):
     """Excel allows 31 characters and none of []:*?/\\ in a sheet name, unique per book."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    base = re.sub(r"[\[\]:*?/\\]", " ", storable(title)).strip()[:31] or "Sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f" {n}"
@@ -173,9 +182,9 @@ def write_xlsx(tables, target):
         for index, column in enumerate(table.columns, start=1):
             width = 60 if column.kind == "block" else max(12, min(40, len(column.label) + 4))
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.append(table.header)
+        sheet.append([storable(label) for label in table.header])
         for row in table.export_rows():
-            sheet.append([escape_formula(value) for value in row])
+            sheet.append([_xlsx_cell(value) for value in row])
     book.save(target)
 
 
@@ -242,7 +251,7 @@ def pdf_bytes(html, *, base_url, url_fetcher=None):
     from weasyprint import HTML
 
     fetcher = url_fetcher or static_files_fetcher(base_url=base_url)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    return HTML(string=storable(html), base_url=base_url, url_fetcher=fetcher).write_pdf()
 
 
 def pdf_response(*, html, base_url, filename):
