@@ -54,7 +54,7 @@ class StrictSlug(serializers.RegexField):
 
 class EvidenceSerializer(ModelSerializer):
     title = StrictText(max_length=200, validators=[storable_text])
-    url = WebAddressField(help_text="An http or https address.")
+    url = WebAddressField(help_text="An http or https address.", validators=[storable_text])
 
     class Meta:
         model = Evidence

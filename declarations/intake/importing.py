@@ -252,8 +252,10 @@ def _clause_changes(declaration, parsed):
 
 def plan_import(text, *, slug=None, source_url=""):
     """Parse `text` and compare it with the database. Writes nothing."""
-    text, cleaned = storable_text(text)
+    # A NUL says the text is no text at all: refused, not stripped like a Word paste's
+    # stray control characters.
     check_limits(text)
+    text, cleaned = storable_text(text)
     try:
         parsed = parsing.parse_declaration(text)
     except parsing.ParseError as error:
