@@ -171,6 +171,19 @@ def test_an_editor_imports_region_rows_and_publishes(client, editor, acdn):
 # Bad files write nothing and name the problem ---------------------------------------------
 
 
+@pytest.mark.parametrize("column", ["instrument", "note"])
+def test_a_nul_in_a_cell_is_named_and_nothing_is_written(client, editor, acdn, column):
+    client.force_login(editor)
+    cells = {"instrument": "acdn", "note": "fine"} | {column: "ac\x00dn"}
+    response = upload(client, csv_file([row(**cells)]))
+    assert response.status_code == 200
+    problems = messages_of(response)
+    assert problems and all(p.startswith("Row 2") for p in problems)
+    assert any(column in p for p in problems)
+    assert "confirm_form" not in response.context
+    assert not ImplementationStatus.objects.exists()
+
+
 def test_a_wrong_header_is_named(client, editor, acdn):
     client.force_login(editor)
     header = ["instrument", "country", "status", "date"]
