@@ -192,3 +192,22 @@ def test_the_corpus_lists_every_case_named_in_the_issue():
     }  # fmt: skip
     assert issue <= named, issue - named
     assert COLUMNS  # the status import's columns, shared with its own tests
+
+
+def test_a_bad_date_on_a_report_gets_the_sites_page_naming_the_parameter(client, manager):
+    client.force_login(manager)
+    response = client.get("/reports/?as_of=2026-13-45")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="site-header"' in html  # the app's page, not Django's bare one
+    assert "as_of" in html
+
+
+def test_a_pasted_text_over_the_upload_limit_gets_the_sites_page(client, editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(editor)
+    response = client.post("/admin/declarations/declaration/import/", {"text": "ADOPT " * 500})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="site-header"' in html
+    assert "upload it as a file" in html

@@ -24,3 +24,4 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("signed-in/", signed_in, name="signed_in"),
 ]
+handler400 = "tracker.views.bad_request"
