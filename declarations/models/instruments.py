@@ -23,7 +23,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..text import validate_storable_text
-from .base import Kind, PartyGroup, ReviewState, Status, choices_check, end_of_day
+from .base import (
+    Kind,
+    PartyGroup,
+    ReviewState,
+    Status,
+    choices_check,
+    end_of_day,
+    region_first,
+)
 from .counting import (
     MILESTONE_DEPTH,
     STATUS_LADDER,
@@ -99,9 +107,10 @@ class InstrumentQuerySet(models.QuerySet):
         never presented as the whole: the basis and the summary say what stands behind it.
         """
         known = self._known(at)
-        # The same ordering as `status_latest_idx`, so each subquery is one index probe.
+        # The ordering of `status_current_idx` (region entries first): the region's latest
+        # entry is the first one that probe finds, read from the index alone once vacuumed.
         region = known.filter(instrument=OuterRef("pk"), party__isnull=True).order_by(
-            "-as_of", "-published_at", "-pk"
+            region_first(), "-as_of", "-published_at", "-pk"
         )
         by_party = known.filter(instrument=OuterRef("pk"), party__isnull=False).order_by()
         newer = known.filter(instrument=OuterRef("instrument"), party=OuterRef("party")).filter(
