@@ -48,7 +48,7 @@ def test_a_manager_goes_from_the_dashboard_to_an_instrument_and_downloads_it(
     assert download.value.suggested_filename.endswith(".xlsx")
     with open(download.value.path(), "rb") as saved:
         book = load_workbook(saved)
-    assert book.sheetnames == ["Status timeline", "Milestones", "Cited by"]
+    assert book.sheetnames == ["Summary", "Status timeline", "Milestones", "Cited by"]
     timeline = list(book["Status timeline"].iter_rows(values_only=True))
     assert timeline[0][:3] == ("As of", "Party", "Status")
     assert len(timeline) == 1 + 5  # the sample has five ACDN entries
