@@ -3,10 +3,10 @@ lists."""
 
 from operator import attrgetter
 
-from ...models import party_status_name
+from ...models import basis_text, party_status_name
 from ...models.base import status_label
 from .. import charts
-from ..exports import Column, Table
+from ..exports import Column, Heading, Table
 from .columns import (
     CITED_IN,
     DUE,
@@ -136,3 +136,22 @@ def list_table(title, rows, *, columns, keep, empty):
     then the list's own `columns`; rows need CITATIONS prefetched."""
     common = [instrument_column(keep), parent_column(keep), CITED_IN]
     return Table(title, common + columns, rows, empty=empty)
+
+
+def instrument_heading(instrument, by_milestones, *, at):
+    """What the instrument page shows above its tables, for its downloads."""
+    done = (
+        f"{by_milestones.completed} of {by_milestones.count} ({by_milestones.percent}%)"
+        if by_milestones
+        else None
+    )
+    return Heading(
+        str(instrument),
+        (("As of", at),),
+        (
+            ("Status", status_label(instrument.current_status)),
+            ("Based on", basis_text(instrument)),
+            ("Progress", instrument.current_progress),
+            ("Milestones completed", done),
+        ),
+    )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from ...models import basis_text
 from ...models.base import status_label
 from .. import charts
-from ..exports import Column, Table
+from ..exports import Column, Heading, Table
 from .columns import (
     DUE,
     LAST_UPDATE,
@@ -156,3 +156,31 @@ def scorecard_tables(clauses, result, *, keep):
             rows,
         ),
     ]
+
+
+def dashboard_heading(*, at, counted, overdue, stale, declarations):
+    """What the dashboard shows above its tables, for its downloads."""
+    return Heading(
+        "Dashboard",
+        (("As of", at),),
+        (
+            ("Tracked instruments", counted.overall.total),
+            ("Counted per declaration", counted.per_declaration_total),
+            ("Per cent complete", counted.overall.percent),
+            ("Overdue", overdue[1]),
+            ("Stale", stale[1]),
+            ("Declarations", len(declarations)),
+        ),
+    )
+
+
+def scorecard_heading(declaration, result, *, at):
+    return Heading(
+        declaration.title,
+        (("As of", at),),
+        (
+            ("Tracked instruments", result.total),
+            ("Per cent complete", result.percent),
+            ("Of which from milestones", result.from_milestones),
+        ),
+    )

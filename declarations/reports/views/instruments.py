@@ -15,11 +15,11 @@ from ...models import (
     milestone_progress,
     party_status_name,
 )
-from ...models.base import status_label
 from .. import charts
 from ..exports import Heading
 from ..tables.columns import CITATIONS
 from ..tables.instruments import (
+    instrument_heading,
     instrument_tables,
     list_table,
     matrix_table,
@@ -46,17 +46,9 @@ CITING_ORDER = (
 )
 
 
-@report_access
-def instrument_report(request, slug):
-    """One instrument: status timeline, milestones, evidence, and every citing clause."""
-    at = date_param(request, "as_of") or timezone.localdate()
-    instrument = get_object_or_404(
-        Instrument.objects.with_current_status(at=at)
-        .select_related("parent")
-        .prefetch_related("themes", "lead_parties"),
-        slug=slug,
-    )
-    base = report_context(request, at)
+def instrument_rows(instrument, at):
+    """An instrument's entries known on `at` (newest first), its milestones with their
+    status then, and the paragraphs citing it."""
     entries = list(
         instrument.statuses.known_at(at)
         .select_related("party")
@@ -71,6 +63,21 @@ def instrument_report(request, slug):
     references = list(
         instrument.references.select_related("clause__declaration").order_by(*CITING_ORDER)
     )
+    return entries, milestones, references
+
+
+@report_access
+def instrument_report(request, slug):
+    """One instrument: status timeline, milestones, evidence, and every citing clause."""
+    at = date_param(request, "as_of") or timezone.localdate()
+    instrument = get_object_or_404(
+        Instrument.objects.with_current_status(at=at)
+        .select_related("parent")
+        .prefetch_related("themes", "lead_parties"),
+        slug=slug,
+    )
+    base = report_context(request, at)
+    entries, milestones, references = instrument_rows(instrument, at)
     by_milestones = milestone_progress([instrument.pk], at).get(instrument.pk)
     tables = instrument_tables(
         at=at, keep=base["keep"], entries=entries, milestones=milestones, references=references
@@ -80,21 +87,7 @@ def instrument_report(request, slug):
         template="declarations/instrument.html",
         tables=tables,
         filename=f"{instrument.slug}-{at.isoformat()}",
-        heading=Heading(
-            str(instrument),
-            (("As of", at),),
-            (
-                ("Status", status_label(instrument.current_status)),
-                ("Based on", basis_text(instrument)),
-                ("Progress", instrument.current_progress),
-                (
-                    "Milestones completed",
-                    f"{by_milestones.completed} of {by_milestones.count} ({by_milestones.percent}%)"
-                    if by_milestones
-                    else None,
-                ),
-            ),
-        ),
+        heading=instrument_heading(instrument, by_milestones, at=at),
         context=lambda: (
             base
             | {

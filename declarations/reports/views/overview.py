@@ -13,8 +13,13 @@ from ...models import (
     rollups,
 )
 from .. import charts
-from ..exports import Heading
-from ..tables.overview import dashboard_tables, declaration_bars, scorecard_tables
+from ..tables.overview import (
+    dashboard_heading,
+    dashboard_tables,
+    declaration_bars,
+    scorecard_heading,
+    scorecard_tables,
+)
 from .base import (
     DASHBOARD_ROWS,
     can_read_reports,
@@ -72,17 +77,8 @@ def dashboard(request):
         template="declarations/dashboard.html",
         tables=tables,
         filename=f"dashboard-{at.isoformat()}",
-        heading=Heading(
-            "Dashboard",
-            (("As of", at),),
-            (
-                ("Tracked instruments", overall.total),
-                ("Counted per declaration", counted.per_declaration_total),
-                ("Per cent complete", overall.percent),
-                ("Overdue", overdue[1]),
-                ("Stale", stale[1]),
-                ("Declarations", len(declarations)),
-            ),
+        heading=dashboard_heading(
+            at=at, counted=counted, overdue=overdue, stale=stale, declarations=declarations
         ),
         context=lambda: (
             base
@@ -125,15 +121,7 @@ def scorecard(request, slug):
         template="declarations/scorecard.html",
         tables=scorecard_tables(clauses, result, keep=base["keep"]),
         filename=f"{declaration.slug}-{at.isoformat()}",
-        heading=Heading(
-            declaration.title,
-            (("As of", at),),
-            (
-                ("Tracked instruments", result.total),
-                ("Per cent complete", result.percent),
-                ("Of which from milestones", result.from_milestones),
-            ),
-        ),
+        heading=scorecard_heading(declaration, result, at=at),
         context=lambda: (
             base
             | {
