@@ -38,9 +38,20 @@ from .instruments import (
     rollups_by_declaration,
     stale_condition,
 )
+from .jobs import (
+    Job,
+    JobKind,
+    JobState,
+    prune_job_files,
+    stalled_jobs,
+)
 from .parties import (
     Party,
     Theme,
+)
+from .reminders import (
+    ReminderKind,
+    SentReminder,
 )
 from .statuses import (
     NEW_ENTRY_STATES,
@@ -83,6 +94,9 @@ __all__ = [
     "NEW_ENTRY_STATES",
     "InstrumentQuerySet",
     "JSONArrayAgg",
+    "Job",
+    "JobKind",
+    "JobState",
     "Kind",
     "OPEN",
     "Part",
@@ -91,8 +105,10 @@ __all__ = [
     "REGION_LABEL",
     "Reference",
     "Relation",
+    "ReminderKind",
     "ReviewState",
     "Rollup",
+    "SentReminder",
     "Status",
     "TRACKED_RELATIONS",
     "Theme",
@@ -107,6 +123,7 @@ __all__ = [
     "is_overdue",
     "overdue_condition",
     "party_status_name",
+    "prune_job_files",
     "new_entry_choices",
     "record_status",
     "region_first",
@@ -116,6 +133,7 @@ __all__ = [
     "rollups_by_declaration",
     "save_versioned",
     "sorted_evidence",
+    "stalled_jobs",
     "stale_condition",
     "submit_status",
     "tracking",
