@@ -140,8 +140,10 @@ def build_download(job):
         for chunk in chunks:
             spool.write(chunk)
             size += len(chunk)
-        if hasattr(response, "close"):
-            response.close()
+        # Not response.close(): that signals the end of a request, which closes the
+        # database connection under the job. The XLSX's temporary file is closed here.
+        if getattr(response, "file_to_stream", None) is not None:
+            response.file_to_stream.close()
         spool.seek(0)
         job.store_file(
             spool,
