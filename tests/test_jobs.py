@@ -424,3 +424,19 @@ def test_a_stalled_job_is_shown_so_and_retried_from_the_admin(
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.attempts == 1 and job.state == JobState.FAILED  # ran again; /x/ is no report
+
+
+def test_prune_jobs_deletes_expired_files_and_old_finished_jobs(manager, seed):
+    import io
+
+    from django.core.management import call_command
+
+    job = download_job(manager)
+    old = download_job(manager)
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now())
+    Job.objects.filter(pk=old.pk).update(finished_at=long_ago, expires_at=long_ago)
+    out = io.StringIO()
+    call_command("prune_jobs", stdout=out)
+    assert out.getvalue() == "Deleted 2 expired file(s) and 1 finished job(s).\n"
+    assert list(Job.objects.all()) == [job] and not storages["jobs"].listdir(str(job.pk))[1]
