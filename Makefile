@@ -50,6 +50,9 @@ migrate: install
 
 demo: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo --port $(PORT)
+	@# One background worker beside the server (large downloads, imports), stopped with it.
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -14,6 +14,19 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings, tmp_path):
+    """Background tasks run inside the call that queues them (tests/test_worker.py starts
+    real workers), and job files go to a directory of the test's own."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = settings.STORAGES | {
+        "jobs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "job-files"), "base_url": None},
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def reference_data_after_flush(request):
     """A transactional test starts after another one may have flushed every table, data
     migrations' rows included: put the parties, themes and roles back first."""

@@ -270,6 +270,61 @@ EXPECTED = {
         "POST": "302 302 403 403 403 403 200",
     },
     "admin/declarations/apitoken/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
+    # Background jobs: a job (a finished download of the manager's) is its owner's alone;
+    # anyone else is told it does not exist. In the admin, staff list their own jobs and
+    # administrators every job; nobody edits one there.
+    "job_detail": {"GET": "302 404 404 404 404 200 404"},
+    "job_status": {"GET": "302 404 404 404 404 200 404"},
+    "job_download": {"GET": "302 404 404 404 404 200 404"},
+    "job_retry": {"GET": "405 405 405 405 405 405 405", "POST": "302 404 404 404 404 302 404"},
+    "admin:declarations_job_changelist": {
+        "GET": "302 302 200 200 200 200 200",
+        "POST": "302 302 200 200 200 200 200",
+    },
+    "admin:declarations_job_add": {
+        "GET": "302 302 403 403 403 403 403",
+        "POST": "302 302 403 403 403 403 403",
+    },
+    "admin:declarations_job_history": {"GET": "302 302 302 302 302 200 200"},
+    "admin:declarations_job_delete": {"GET": "302 302 403 403 403 403 200"},
+    "admin:declarations_job_change": {
+        "GET": "302 302 302 302 302 200 200",
+        "POST": "302 302 302 302 302 403 403",
+    },
+    "admin/declarations/job/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
+    "admin:declarations_sentreminder_changelist": {
+        "GET": "302 302 403 403 403 403 200",
+        "POST": "302 302 403 403 403 403 200",
+    },
+    "admin:declarations_sentreminder_add": {
+        "GET": "302 302 403 403 403 403 403",
+        "POST": "302 302 403 403 403 403 403",
+    },
+    "admin:declarations_sentreminder_history": {"GET": "302 302 403 403 403 403 200"},
+    "admin:declarations_sentreminder_delete": {"GET": "302 302 403 403 403 403 200"},
+    "admin:declarations_sentreminder_change": {
+        "GET": "302 302 403 403 403 403 200",
+        "POST": "302 302 403 403 403 403 403",
+    },
+    "admin/declarations/sentreminder/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
+    # The task backend's own rows, read-only, for administrators.
+    "admin:django_tasks_database_dbtaskresult_changelist": {
+        "GET": "302 302 403 403 403 403 200",
+        "POST": "302 302 403 403 403 403 200",
+    },
+    "admin:django_tasks_database_dbtaskresult_add": {
+        "GET": "302 302 403 403 403 403 403",
+        "POST": "302 302 403 403 403 403 403",
+    },
+    "admin:django_tasks_database_dbtaskresult_history": {"GET": "302 302 403 403 403 403 200"},
+    "admin:django_tasks_database_dbtaskresult_delete": {"GET": "302 302 403 403 403 403 403"},
+    "admin:django_tasks_database_dbtaskresult_change": {
+        "GET": "302 302 403 403 403 403 200",
+        "POST": "302 302 403 403 403 403 403",
+    },
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": {
+        "GET": "302 302 302 302 302 302 302",
+    },
     "admin:app_list": {"GET": "302 302 200 200 200 200 200"},
     "admin/(?P<url>.*)$": {"GET": "302 302 404 404 404 404 404"},
     "favicon.ico": {"GET": "301 301 301 301 301 301 301"},

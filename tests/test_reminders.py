@@ -143,3 +143,87 @@ def test_a_dry_run_sends_nothing(mailoutbox, malaysia_editor, malaysia_items, ca
 def test_a_bad_date_is_refused():
     with pytest.raises(CommandError, match="is not a date written YYYY-MM-DD"):
         call_command("send_reminders", at="30/11/2026")
+
+
+# Once a day, on a schedule -----------------------------------------------------------------
+
+
+def test_a_second_run_the_same_day_mails_nobody_again(
+    mailoutbox, malaysia_editor, malaysia_items, capsys
+):
+    from declarations.models import SentReminder
+
+    with_email(malaysia_editor, "mas@example.org")
+    call_command("send_reminders", at=AT.isoformat())
+    call_command("send_reminders", at=AT.isoformat())
+    assert len(mailoutbox) == 1
+    assert "mas@example.org: already reminded today; not sent again." in capsys.readouterr().out
+    [record] = SentReminder.objects.all()
+    assert (record.user, record.kind) == (malaysia_editor, "overdue_stale")
+
+
+def test_the_database_refuses_a_second_reminder_record_for_the_same_day(malaysia_editor):
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from declarations.models import SentReminder
+
+    fields = {"user": malaysia_editor, "day": timezone.localdate(), "kind": "overdue_stale"}
+    SentReminder.objects.create(**fields)
+    with pytest.raises(IntegrityError):
+        SentReminder.objects.create(**fields)
+
+
+def test_an_editor_of_two_parties_gets_one_mail_with_both(
+    mailoutbox, malaysia_editor, philippines, malaysia_items, philippines_items
+):
+    with_email(malaysia_editor, "mas@example.org")
+    philippines.editors.add(malaysia_editor)
+    make_instrument(
+        name="ADSARX main planning conference",
+        parent=philippines_items,
+        kind=Kind.MILESTONE,
+        due_on=AT - datetime.timedelta(days=10),
+    )
+    call_command("send_reminders", at=AT.isoformat())
+    [message] = mailoutbox
+    assert message.subject == "[Declaration tracker] Malaysia, Philippines: 2 overdue, 2 stale"
+    assert "== Malaysia" in message.body and "== Philippines" in message.body
+
+
+def test_a_mail_that_fails_to_send_may_be_sent_by_a_later_run(
+    mailoutbox, malaysia_editor, malaysia_items, monkeypatch
+):
+    from django.core.mail import mailers
+
+    from declarations.models import SentReminder
+
+    with_email(malaysia_editor, "mas@example.org")
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(type(mailers.default), "send_messages", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        call_command("send_reminders", at=AT.isoformat())
+    assert not SentReminder.objects.exists()
+    monkeypatch.undo()
+    call_command("send_reminders", at=AT.isoformat())
+    assert len(mailoutbox) == 1
+
+
+def test_the_schedule_enqueues_the_run_as_a_job(mailoutbox, malaysia_editor, malaysia_items):
+    from declarations.models import Job, JobKind, JobState
+
+    with_email(malaysia_editor, "mas@example.org")
+    call_command("send_reminders", at=AT.isoformat(), enqueue=True)
+    job = Job.objects.get(kind=JobKind.REMINDERS)
+    assert job.state == JobState.DONE and job.requested_by is None
+    assert job.result["sent"] == 1 and len(mailoutbox) == 1
+    call_command("send_reminders", at=AT.isoformat(), enqueue=True)  # the same day again
+    assert len(mailoutbox) == 1
+    assert Job.objects.filter(kind=JobKind.REMINDERS).latest("requested_at").result == {
+        "sent": 0,
+        "already_reminded": 1,
+        "warnings": [],
+    }

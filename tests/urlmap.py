@@ -6,17 +6,23 @@ none, by its route ("favicon.ico").
 """
 
 import datetime
+import io
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
 from declarations.models import (
     ApiToken,
+    Job,
+    JobKind,
+    JobState,
     Party,
     Reference,
     ReviewState,
+    SentReminder,
     Status,
     Theme,
 )
@@ -109,6 +115,32 @@ class World:
         self.access_failure = AccessFailureLog.objects.create(
             **attempt, http_accept="*/*", path_info="/admin/login/", locked_out=False
         )
+        # A finished download of the manager's (or, without personas, an administrator's):
+        # only its owner may read its page and file.
+        owner = (
+            personas.get("manager")
+            or django_user_model.objects.filter(is_superuser=True).first()
+            or self.target_user
+        )
+        self.job = Job.objects.create(
+            kind=JobKind.REPORT,
+            label="Matrix scorecard (PDF)",
+            requested_by=owner,
+            state=JobState.DONE,
+            task_path="declarations.reports.downloads.build_download",
+            attempts=1,
+        )
+        pdf = io.BytesIO(b"%PDF-1.7 matrix")
+        self.job.store_file(pdf, download_name="matrix.pdf", content_type="application/pdf")
+        self.task_result = DBTaskResult.objects.create(
+            args_kwargs={"args": [str(self.job.pk), 1], "kwargs": {}},
+            task_path=self.job.task_path,
+            backend_name="default",
+            run_after=datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC),
+        )
+        self.sent_reminder = SentReminder.objects.create(
+            user=self.target_user, day=datetime.date(2026, 1, 5), kind="overdue_stale"
+        )
         self.by_model = {
             "declaration": self.declaration,
             "clause": self.clause,
@@ -124,6 +156,9 @@ class World:
             "accessattempt": self.access_attempt,
             "accesslog": self.access_log,
             "accessfailurelog": self.access_failure,
+            "job": self.job,
+            "dbtaskresult": self.task_result,
+            "sentreminder": self.sent_reminder,
         }
 
     def admin_object(self, key):
@@ -169,6 +204,8 @@ class World:
             kwargs = {"code": self.malaysia.code}
         elif key == "api:status-detail":
             kwargs = {"pk": self.published.pk}
+        elif key.startswith("job_"):
+            kwargs = {"pk": self.job.pk}
         elif key == "api:clause-detail":
             kwargs = {"declaration": self.declaration.slug, "anchor": self.clause.anchor}
         return reverse(key, kwargs=kwargs)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    # Background tasks stored in the project's database; `manage.py db_worker` runs them.
+    "django_tasks_db",
     "tracker",
     "declarations",
 ]
@@ -163,6 +165,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Files made by background jobs (large report downloads). Outside the static and any
+    # public address, with no base URL: each is served only by its job's download view,
+    # to the user who asked for it. Several hosts need a shared directory here.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("TRACKER_JOB_FILES_DIR", str(BASE_DIR / "var" / "jobs")),
+            "base_url": None,
+        },
+    },
 }
 
 LOGIN_URL = "admin:login"
@@ -252,6 +264,31 @@ TRACKER_PUBLIC_API = env_bool("TRACKER_PUBLIC_API", False)
 # Published status entries appear in the API's incremental feed this many seconds after
 # publication, so that a transaction still committing an earlier entry cannot be overtaken.
 TRACKER_API_SYNC_DELAY_SECONDS = env_int("TRACKER_API_SYNC_DELAY_SECONDS", 10)
+
+# Background work (large downloads and imports, reminders) runs as Django tasks. "database"
+# keeps them in the project's database for `manage.py db_worker` processes (any number, on
+# any host, each task taken once); "immediate" runs each task inside the request that asks
+# for it (the test suite's default: no worker needed).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
+# A PDF or XLSX download of more rows than this is built by a worker and offered for
+# download when ready; smaller ones are answered at once. 0 sends every one to a worker.
+TRACKER_BACKGROUND_DOWNLOAD_ROWS = env_int("TRACKER_BACKGROUND_DOWNLOAD_ROWS", 1000)
+# A declaration text longer than this many bytes is written by a worker when confirmed.
+TRACKER_BACKGROUND_IMPORT_BYTES = env_int("TRACKER_BACKGROUND_IMPORT_BYTES", 100_000)
+# Hours a job's file (a finished download) is kept before `manage.py prune_jobs` deletes it.
+TRACKER_JOB_FILES_KEEP_HOURS = env_int("TRACKER_JOB_FILES_KEEP_HOURS", 24)
+# A running job whose progress has not moved for this many minutes has lost its worker
+# and may be retried.
+TRACKER_JOB_STALLED_MINUTES = env_int("TRACKER_JOB_STALLED_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,6 +1,7 @@
 """Parties, themes, declarations, clauses and the references between clauses and
 instruments."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -9,7 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from ..intake.background import import_declaration_text
 from ..intake.importing import ImportRejected, apply_import
+from ..jobs import start_job
 from ..models import (
     Clause,
     Declaration,
@@ -17,6 +20,7 @@ from ..models import (
     Reference,
     Theme,
 )
+from ..models.jobs import JobKind
 from .base import (
     ADMIN_CSS,
     SHORT_TEXT,
@@ -151,6 +155,8 @@ class DeclarationAdmin(VersionedAdmin):
         plan = None
         if request.method == "POST" and form.is_valid():
             plan = form.plan
+            if "confirm" in request.POST and not plan.unchanged and self.goes_to_worker(form):
+                return self.import_in_background(request, form)
             if "confirm" in request.POST and not plan.unchanged:
                 declaration = self.confirm_import(request, form, plan)
                 if declaration is not None:
@@ -166,6 +172,30 @@ class DeclarationAdmin(VersionedAdmin):
             "plan": plan,
         }
         return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
+
+    def goes_to_worker(self, form):
+        """A text over TRACKER_BACKGROUND_IMPORT_BYTES is written by a worker (an update not
+        yet confirmed is refused here at once, as a small one is)."""
+        if form.plan.needs_update and not form.cleaned_data["update"]:
+            return False
+        text = form.cleaned_data["text"]
+        return len(text.encode()) > settings.TRACKER_BACKGROUND_IMPORT_BYTES
+
+    def import_in_background(self, request, form):
+        data = form.cleaned_data
+        job = start_job(
+            import_declaration_text,
+            kind=JobKind.DECLARATION_IMPORT,
+            label=f"Import of {form.plan.parsed.title or form.plan.slug}",
+            requested_by=request.user,
+            params={
+                "text": data["text"],
+                "slug": data.get("slug") or "",
+                "source_url": data.get("source_url") or "",
+                "update": data["update"],
+            },
+        )
+        return HttpResponseRedirect(reverse("job_detail", args=[job.pk]))
 
     def confirm_import(self, request, form, plan):
         """Apply a confirmed plan; None, with the reason on the form, when it is refused.

@@ -49,9 +49,20 @@ from .instruments import (
     InstrumentQuerySet,
     inherited,
 )
+from .jobs import (
+    Job,
+    JobKind,
+    JobState,
+    prune_job_files,
+    stalled_jobs,
+)
 from .parties import (
     Party,
     Theme,
+)
+from .reminders import (
+    ReminderKind,
+    SentReminder,
 )
 from .statuses import (
     NEW_ENTRY_STATES,
@@ -105,6 +116,9 @@ __all__ = [
     "NEW_ENTRY_STATES",
     "InstrumentQuerySet",
     "JSONArrayAgg",
+    "Job",
+    "JobKind",
+    "JobState",
     "Kind",
     "OPEN",
     "Part",
@@ -113,8 +127,10 @@ __all__ = [
     "REGION_LABEL",
     "Reference",
     "Relation",
+    "ReminderKind",
     "ReviewState",
     "Rollup",
+    "SentReminder",
     "Status",
     "TRACKED_RELATIONS",
     "Theme",
@@ -130,6 +146,7 @@ __all__ = [
     "is_overdue",
     "overdue_condition",
     "party_status_name",
+    "prune_job_files",
     "new_entry_choices",
     "record_status",
     "region_first",
@@ -140,6 +157,7 @@ __all__ = [
     "rollups",
     "save_versioned",
     "sorted_evidence",
+    "stalled_jobs",
     "stale_condition",
     "submit_status",
     "tracking",

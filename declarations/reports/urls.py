@@ -12,4 +12,9 @@ urlpatterns = [
     path("reports/stale/", views.stale_report, name="report_stale"),
     path("reports/changes/", views.changes_report, name="report_changes"),
     path("reports/search/", views.search, name="report_search"),
+    # Background jobs (large downloads, imports): for the user who asked only.
+    path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/status/", views.job_status, name="job_status"),
+    path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<uuid:pk>/retry/", views.job_retry, name="job_retry"),
 ]

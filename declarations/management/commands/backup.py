@@ -11,10 +11,28 @@ keys), sessions, and django-axes' sign-in attempt records. For a large PostgreSQ
 database, `pg_dump`/`pg_restore` is faster: see README, "Backups".
 """
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker import fixture_format
+from tracker.progress import Progress
+
+# Background jobs and their tasks are left out too: they are passing work, and a job's
+# file is not in the backup.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+EXCLUDED += ["django_tasks_database", "declarations.job"]
+
+
+def rows_to_write():
+    """How many objects dumpdata will write: the progress bar's total."""
+    total = 0
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or not meta.managed or {meta.app_label, meta.label_lower} & set(EXCLUDED):
+            continue
+        total += model._default_manager.count()
+    return total
 
 
 class Command(BaseCommand):
@@ -29,12 +47,17 @@ class Command(BaseCommand):
                 f"Name the backup *.json or *.json.gz, not {file!r}: JSON is the one format "
                 "that keeps text and timestamps exactly (XML strips whitespace)."
             )
-        call_command(
-            "dumpdata",
-            *[f"--exclude={label}" for label in EXCLUDED],
-            "--natural-foreign",
-            "--format=json",
-            f"--output={file}",
-            verbosity=0,
-        )
+        with Progress(self.stderr, "backup", total=rows_to_write(), unit="objects") as bar:
+            token = fixture_format.progress.set(bar)
+            try:
+                call_command(
+                    "dumpdata",
+                    *[f"--exclude={label}" for label in EXCLUDED],
+                    "--natural-foreign",
+                    "--format=json",
+                    f"--output={file}",
+                    verbosity=0,
+                )
+            finally:
+                fixture_format.progress.reset(token)
         self.stdout.write(f"Backed up to {file}.")

@@ -30,6 +30,7 @@ from declarations.models import (
     Theme,
     VerbClass,
 )
+from tracker.progress import Progress
 
 PREFIX = "synthetic-"
 FIRST_YEAR = 2006
@@ -74,35 +75,6 @@ def progress_for(status, rng):
     if status == Status.ONGOING:
         return None
     return rng.randint(10, 90)
-
-
-class Progress:
-    """A one-line progress bar on a terminal, plain lines otherwise."""
-
-    def __init__(self, stream, label, total):
-        self.stream, self.label, self.total, self.done = stream, label, total, 0
-        self.started = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.last_line = -1
-
-    def advance(self, count):
-        self.done += count
-        share = self.done / self.total if self.total else 1
-        if self.tty:
-            bar = "#" * int(share * 30)
-            self.stream.write(f"\r{self.label:<12} [{bar:<30}] {self.done:>9,}/{self.total:,}")
-            self.stream.flush()
-        elif int(share * 10) != self.last_line:
-            self.last_line = int(share * 10)
-            self.stream.write(f"{self.label:<12} {self.done:>9,}/{self.total:,}\n")
-
-    def finish(self):
-        elapsed = time.monotonic() - self.started
-        rate = self.done / elapsed if elapsed else 0
-        end = "\n" if self.tty else ""
-        self.stream.write(
-            f"{end}{self.label:<12} {self.done:,} rows in {elapsed:.1f}s ({rate:,.0f}/s)\n"
-        )
 
 
 class Command(BaseCommand):
@@ -265,7 +237,7 @@ class Command(BaseCommand):
         slots = [None, *parties]
         states = [state for state, _ in REVIEW_WEIGHTS]
         weights = [weight for _, weight in REVIEW_WEIGHTS]
-        bar = Progress(self.stdout, "statuses", total)
+        bar = Progress(self.stdout, "statuses", total).start()
         written = 0
         while written < total:
             batch = []

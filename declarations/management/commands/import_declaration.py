@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from declarations.intake.importing import import_text
 from declarations.intake.limits import ImportRejected, decode_text
+from tracker.progress import Progress
 
 
 class Command(BaseCommand):
@@ -25,10 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, json, update, slug, source_url, **options):
         if json and not dry_run:
             raise CommandError("--json only goes with --dry-run.")
+        # Two steps (read; parse and write in one transaction), shown on standard error.
+        bar = Progress(self.stderr, "import", total=2, unit="steps").start()
         try:
             # One byte past the limit is enough to know a file is too large.
             limit = settings.TRACKER_IMPORT_MAX_BYTES + 1
             data = sys.stdin.buffer.read(limit) if file == "-" else _read(file, limit)
+            bar.update(1)
             plan = import_text(
                 decode_text(data),
                 slug=slug,
@@ -36,8 +40,11 @@ class Command(BaseCommand):
                 update=update,
                 dry_run=dry_run,
             )
+            bar.update(2)
         except ImportRejected as error:
             raise CommandError(str(error)) from None
+        finally:
+            bar.finish(completed=bar.done == 2)
 
         if json:
             self.stdout.write(_json_dumps(plan.as_dict()))

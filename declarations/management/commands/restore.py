@@ -19,6 +19,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 
 from declarations.models import Declaration, ImplementationStatus, Instrument
+from tracker import fixture_format
+from tracker.progress import Progress
 
 
 class Command(BaseCommand):
@@ -50,8 +52,15 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             # The backup holds the history tables as they were; loading many-to-many
             # fields would otherwise add history rows of its own, under clashing ids.
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                call_command("loaddata", file, verbosity=0)
+            with (
+                override_settings(SIMPLE_HISTORY_ENABLED=False),
+                Progress(self.stderr, "restore", unit="objects") as bar,
+            ):
+                token = fixture_format.progress.set(bar)
+                try:
+                    call_command("loaddata", file, verbosity=0)
+                finally:
+                    fixture_format.progress.reset(token)
             self.create_cache_tables()
         for cache in caches.all():
             cache.clear()

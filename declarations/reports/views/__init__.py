@@ -9,6 +9,7 @@ defined once, in `reports.tables`, and serve the screen and the downloads alike.
 
 from .changes import changes_report, search
 from .instruments import country_matrix, instrument_report, overdue_report, stale_report
+from .jobs import job_detail, job_download, job_retry, job_status
 from .overview import dashboard, home, scorecard
 
 __all__ = [
@@ -17,6 +18,10 @@ __all__ = [
     "dashboard",
     "home",
     "instrument_report",
+    "job_detail",
+    "job_download",
+    "job_retry",
+    "job_status",
     "overdue_report",
     "scorecard",
     "search",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ...filters import InstrumentFilter
 from ...models import Instrument
-from .. import exports
+from .. import downloads, exports
 
 # Rows in each of the dashboard's short lists; the full lists have their own reports.
 DASHBOARD_ROWS = 10
@@ -114,8 +114,12 @@ def respond(request, *, template, tables, filename, context, heading):
     `context` is a function, so that downloads do not compute what only the page shows.
     `heading` (exports.Heading) opens the CSV and XLSX downloads with the title, date and
     headline figures the page shows above its tables; the PDF is the page itself.
+    A PDF or XLSX of more rows than TRACKER_BACKGROUND_DOWNLOAD_ROWS is built by a worker
+    (`reports.downloads`): the answer is then the job's page.
     """
     fmt = request.GET.get("format", "html")
+    if downloads.goes_to_background(request, fmt, tables):
+        return downloads.request_download(request, fmt=fmt, filename=filename, title=filename)
     if fmt == "csv":
         return exports.csv_response(tables=[heading.table(), *tables], filename=filename)
     if fmt == "xlsx":
@@ -127,6 +131,7 @@ def respond(request, *, template, tables, filename, context, heading):
         html = render_to_string(template, page | {"pdf": True}, request=request)
         base_url = request.build_absolute_uri("/")
         return exports.pdf_response(html=html, base_url=base_url, filename=filename)
+    page["downloads"] = downloads.page_downloads(request)
     return render(request, template, page)
 
 
