@@ -18,7 +18,9 @@ from django.db import connection
 PROJECT = Path(__file__).resolve().parent.parent
 # Parsing takes a few seconds and writing (one transaction) several more: long enough to
 # stop the worker in the middle of the write.
-OPERATIVE_CLAUSES = 200
+# Enough paragraphs that writing them (one transaction) outlasts the wait before the kill,
+# on a fast machine too.
+OPERATIVE_CLAUSES = 1500
 
 
 def large_declaration(clauses=OPERATIVE_CLAUSES):
@@ -167,7 +169,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_written_and_a_retry_finishes(
     try:
         # Parsed (step 1 of 2, committed outside the write); now inside the transaction.
         wait_for(lambda: database.job(job_id)["done"] == 1, timeout=120, what="the parse step")
-        time.sleep(1.0)
+        time.sleep(0.2)
         assert worker.poll() is None, worker.stdout.read()
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)

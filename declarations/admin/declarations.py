@@ -203,7 +203,8 @@ class DeclarationAdmin(VersionedAdmin):
         An update must be confirmed from a preview of the declaration as it is now: the
         preview carries the plan's `state`, and a save of the declaration or of one of its
         clauses since then would otherwise be overwritten by changes nobody reviewed."""
-        if plan.needs_update and request.POST.get("state") != plan.state:
+        update = form.cleaned_data["update"]
+        if plan.needs_update and update and request.POST.get("state") != plan.state:
             form.add_error(
                 None,
                 "The declaration or one of its clauses was changed since this preview. Here "

@@ -24,6 +24,8 @@ from django.db import connection, connections, models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..text import validate_storable_text
+
 JOB_FILES_STORAGE = "jobs"
 
 
@@ -64,7 +66,11 @@ class JobQuerySet(models.QuerySet):
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=30, choices=JobKind.choices)
-    label = models.CharField(max_length=300, help_text="What the job does, in the asker's words.")
+    label = models.CharField(
+        validators=[validate_storable_text],
+        max_length=300,
+        help_text="What the job does, in the asker's words.",
+    )
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,17 +90,28 @@ class Job(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     # The task that runs this kind of job, by module path, and what it needs: enough to
     # run the job again on a retry.
-    task_path = models.CharField(max_length=200)
+    task_path = models.CharField(validators=[validate_storable_text], max_length=200)
     params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True, help_text="The latest attempt's task.")
+    task_id = models.CharField(
+        validators=[validate_storable_text],
+        max_length=64,
+        blank=True,
+        help_text="The latest attempt's task.",
+    )
     result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True, help_text="Why it failed, as the asker is told.")
+    error = models.TextField(
+        validators=[validate_storable_text],
+        blank=True,
+        help_text="Why it failed, as the asker is told.",
+    )
     # A name in the "jobs" storage (STORAGES), never under a public address: the file is
     # served by the job's download view to the user who asked for it.
-    file_name = models.CharField(max_length=300, blank=True)
-    download_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
+    file_name = models.CharField(validators=[validate_storable_text], max_length=300, blank=True)
+    download_name = models.CharField(
+        validators=[validate_storable_text], max_length=200, blank=True
+    )
+    content_type = models.CharField(validators=[validate_storable_text], max_length=100, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
