@@ -16,6 +16,7 @@ from declarations.models import (
     ApiToken,
     Party,
     Reference,
+    ReportingRound,
     ReviewState,
     Status,
     Theme,
@@ -93,6 +94,20 @@ class World:
             published=False,
             note=MYS_DRAFT_NOTE,
         )
+        self.round = ReportingRound.objects.create(
+            name="Matrix round",
+            reports_as_of=datetime.date(2027, 1, 31),
+            due_on=datetime.date(2027, 1, 15),
+        )
+        self.round.instruments.add(self.instrument)
+        # Malaysia's request: its editor and reviewers may answer it, nobody else.
+        self.request = self.round.requests.create(instrument=self.instrument, party=self.malaysia)
+        # Closing is final: the persona allowed to close gets a round of its own to close.
+        self.round_to_close = ReportingRound.objects.create(
+            name="Round to close",
+            reports_as_of=datetime.date(2027, 1, 31),
+            due_on=datetime.date(2027, 1, 15),
+        )
         self.target_user = django_user_model.objects.create_user(
             "target", password="a-long-test-password"
         )
@@ -119,6 +134,7 @@ class World:
             # The sensitive case: another party's unpublished entry.
             "implementationstatus": self.phl_draft,
             "apitoken": self.token,
+            "reportinground": self.round,
             "user": self.target_user,
             "group": self.group,
             "accessattempt": self.access_attempt,
@@ -159,6 +175,8 @@ class World:
             or key == "api:feed-declaration"
         ):
             kwargs = {"slug": self.declaration.slug}
+        elif key == "report_round":
+            kwargs = {"pk": self.round.pk}
         elif key in {"report_instrument", "api:instrument-detail"}:
             kwargs = {"slug": self.instrument.slug}
         elif key == "api:theme-detail":
@@ -180,6 +198,10 @@ class World:
                 "object_id": self.declaration.pk,
             }
         kwargs = {}
+        if "<int:request_id>" in route:
+            return {"request_id": self.request.pk}
+        if key == "admin:declarations_reportinground_close":
+            return {"object_id": self.round_to_close.pk}
         if "object_id" in route:
             kwargs["object_id"] = self.admin_object(key).pk
         elif "<id>" in route:

@@ -18,6 +18,7 @@ from tracker.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     env_rate,
 )
@@ -90,7 +91,10 @@ TEMPLATES = [
             ],
             # The reports' template tags live with the reports, not in a templatetags/
             # package of the app.
-            "libraries": {"reports": "declarations.reports.templatetags"},
+            "libraries": {
+                "reports": "declarations.reports.templatetags",
+                "tracker_admin": "declarations.admin.templatetags",
+            },
         },
     },
 ]
@@ -240,6 +244,9 @@ TRACKER_MAX_FUTURE_DAYS = env_int("TRACKER_MAX_FUTURE_DAYS", 1)
 TRACKER_PUBLIC_REPORTS = env_bool("TRACKER_PUBLIC_REPORTS", False)
 # Anonymous visitors may read the API (never write) when true: for a public deployment.
 TRACKER_PUBLIC_API = env_bool("TRACKER_PUBLIC_API", False)
+# Reminders for a reporting round's open requests go out on these days before its due date
+# (positive) and after it (negative), when `send_reminders` runs that day.
+TRACKER_ROUND_REMINDER_DAYS = env_int_list("TRACKER_ROUND_REMINDER_DAYS", "14,7,1,-1,-7")
 # Published status entries appear in the API's incremental feed this many seconds after
 # publication, so that a transaction still committing an earlier entry cannot be overtaken.
 TRACKER_API_SYNC_DELAY_SECONDS = env_int("TRACKER_API_SYNC_DELAY_SECONDS", 10)

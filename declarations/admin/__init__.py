@@ -14,4 +14,4 @@ Each module registers its models: importing them here is what `admin.autodiscove
 runs.
 """
 
-from . import declarations, instruments, statuses, tokens  # noqa: F401
+from . import declarations, instruments, rounds, statuses, tokens  # noqa: F401

@@ -173,6 +173,31 @@ class RecordProgressForm(forms.Form):
         return clean_as_of_date(self.cleaned_data["as_of"])
 
 
+class RequestProgressForm(RecordProgressForm):
+    """The answer to one reporting-round request: its instrument and party are fixed, and
+    the date defaults to the round's report date (today, if that is still ahead)."""
+
+    def __init__(self, *args, user, owed, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["party"]
+        self.fields["as_of"].initial = min(timezone.localdate(), owed.round.reports_as_of)
+        self.owed = owed
+
+    def clean_as_of(self):
+        as_of = super().clean_as_of()
+        try:
+            self.owed.check_entry(
+                instrument=self.owed.instrument, party=self.owed.party, as_of=as_of
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                error.message_dict.get("as_of", error.messages)
+                if hasattr(error, "error_dict")
+                else error.messages
+            ) from None
+        return as_of
+
+
 class EvidenceForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, help_text="Empty: the address.")
     url = forms.URLField(max_length=500, required=False, label="Address", assume_scheme="https")

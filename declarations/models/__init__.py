@@ -16,6 +16,7 @@ from .base import (
     ReviewState,
     Status,
     VerbClass,
+    day_text,
     end_of_day,
     region_first,
 )
@@ -52,6 +53,18 @@ from .instruments import (
 from .parties import (
     Party,
     Theme,
+)
+from .rounds import (
+    ReportingRound,
+    RequestState,
+    RoundRequest,
+    RoundState,
+    close_round,
+    open_requests_summary,
+    open_round,
+    reporting_parties,
+    response_rates,
+    round_summary,
 )
 from .statuses import (
     NEW_ENTRY_STATES,
@@ -113,6 +126,16 @@ __all__ = [
     "Reference",
     "Relation",
     "ReviewState",
+    "ReportingRound",
+    "RequestState",
+    "RoundRequest",
+    "RoundState",
+    "close_round",
+    "open_requests_summary",
+    "open_round",
+    "reporting_parties",
+    "response_rates",
+    "round_summary",
     "Rollup",
     "Status",
     "TRACKED_RELATIONS",
@@ -123,6 +146,7 @@ __all__ = [
     "check_as_of",
     "completion",
     "conflict_message",
+    "day_text",
     "end_of_day",
     "is_current_version",
     "is_overdue",

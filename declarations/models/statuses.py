@@ -15,7 +15,15 @@ from simple_history.models import HistoricalRecords
 from tracker import audit
 from tracker.audit import describe
 
-from .base import EvidenceKind, ReviewState, Status, choices_check, end_of_day, region_first
+from .base import (
+    EvidenceKind,
+    ReviewState,
+    Status,
+    choices_check,
+    day_text,
+    end_of_day,
+    region_first,
+)
 from .parties import Party
 from .versioning import save_versioned
 
@@ -130,6 +138,15 @@ class ImplementationStatus(models.Model):
         editable=False,
     )
     review_comment = models.TextField(blank=True)
+    request = models.ForeignKey(
+        "RoundRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+        editable=False,
+        help_text="The reporting round's request this entry answers, if any.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -213,6 +230,12 @@ class ImplementationStatus(models.Model):
             ),
             # Review queue: entries waiting for a reviewer.
             models.Index(fields=["review_state", "recorded_at"], name="status_review_idx"),
+            # Reporting rounds: the entries answering each request, by state.
+            models.Index(
+                fields=["request", "review_state"],
+                name="status_request_idx",
+                condition=Q(request__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -223,6 +246,12 @@ class ImplementationStatus(models.Model):
     def party_label(self):
         """Whose progress this is, as pages and downloads name it: the party, or "Region"."""
         return self.party.name if self.party_id else REGION_LABEL
+
+    @property
+    def label(self):
+        """How messages and mails name the entry: "ACDN phase 2, Malaysia, 30 Nov 2026"."""
+        instrument = self.instrument.acronym or self.instrument.name
+        return f"{instrument}, {self.party_label}, {day_text(self.as_of)}"
 
     @property
     def evidence_items(self):
@@ -312,6 +341,7 @@ def record_status(
     note="",
     evidence=(),
     state=ReviewState.DRAFT,
+    request=None,
 ):
     """Record one assessment, the one write path shared by the admin, imports and the API.
 
@@ -319,6 +349,8 @@ def record_status(
     their own parties, reviewers for any party and for the region). `state` is what the new
     entry becomes (`NEW_ENTRY_STATES`): a draft, submitted for review, or published at once,
     which only a reviewer may do. `evidence` is an iterable of dicts with title, url and kind.
+    `request`, a reporting round's RoundRequest, makes the entry its answer: the round must
+    be open and the entry about the request's instrument and party (`check_entry`).
     """
     state = ReviewState(state)
     if state not in NEW_ENTRY_STATES:
@@ -330,6 +362,8 @@ def record_status(
     if publish and not can_review(by):
         raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
     check_as_of(as_of)
+    if request is not None:
+        request.check_entry(instrument=instrument, party=party, as_of=as_of)
     entry = ImplementationStatus(
         instrument=instrument,
         party=party,
@@ -338,6 +372,7 @@ def record_status(
         as_of=as_of,
         note=note,
         recorded_by=by,
+        request=request,
     )
     entry.review_state = state
     if publish:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("reports/overdue/", views.overdue_report, name="report_overdue"),
     path("reports/stale/", views.stale_report, name="report_stale"),
     path("reports/changes/", views.changes_report, name="report_changes"),
+    path("reports/rounds/<int:pk>/", views.round_report, name="report_round"),
     path("reports/search/", views.search, name="report_search"),
 ]

@@ -1,4 +1,5 @@
-"""Email each party's editors what needs their attention: overdue and stale items.
+"""Email each party's editors what needs their attention: overdue and stale items, and
+the open requests of reporting rounds on their reminder days (TRACKER_ROUND_REMINDER_DAYS).
 
 A party's items are the instruments it leads or has recorded a status entry for, and the
 milestones of those instruments. Overdue and stale are the reports' rules
@@ -15,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations.models import ImplementationStatus, Instrument, Party
+from declarations.models import ImplementationStatus, Instrument, Party, ReportingRound
+from declarations.models.rounds import remind_round, reminder_due
 
 
 def items_of(party):
@@ -126,8 +128,14 @@ class Command(BaseCommand):
                     f"{party.name}: {editor.email}: {len(overdue)} overdue, {len(stale)} stale"
                 )
 
+        rounds = [r for r in ReportingRound.objects.filter(state="open") if reminder_due(r, at)]
         if dry_run:
             self.stdout.write(f"Dry run: {len(messages)} reminder(s) not sent.")
+            for round_ in rounds:
+                self.stdout.write(f"Dry run: reminders for “{round_}” not sent.")
             return
         sent = mailers.default.send_messages(messages) if messages else 0
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s)."))
+        for round_ in rounds:
+            count = remind_round(round_, today=at, base_url=base_url)
+            self.stdout.write(self.style.SUCCESS(f"“{round_}”: sent {count} round reminder(s)."))

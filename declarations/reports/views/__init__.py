@@ -10,6 +10,7 @@ defined once, in `reports.tables`, and serve the screen and the downloads alike.
 from .changes import changes_report, search
 from .instruments import country_matrix, instrument_report, overdue_report, stale_report
 from .overview import dashboard, home, scorecard
+from .rounds import round_report
 
 __all__ = [
     "changes_report",
@@ -18,6 +19,7 @@ __all__ = [
     "home",
     "instrument_report",
     "overdue_report",
+    "round_report",
     "scorecard",
     "search",
     "stale_report",
