@@ -249,9 +249,17 @@ EXPECTED = {
     },
     "admin:declarations_implementationstatus_history": {"GET": "302 302 403 200 200 403 200"},
     "admin:declarations_implementationstatus_delete": {"GET": "302 302 403 403 403 403 200"},
+    # A submitted entry is changed by nobody, reviewers included: they review it instead.
     "admin:declarations_implementationstatus_change": {
         "GET": "302 302 302 200 200 302 200",
-        "POST": "302 302 302 403 200 302 200",
+        "POST": "302 302 302 403 403 302 403",
+    },
+    # Files are served to those who may see the entry; to others it does not exist.
+    "admin:declarations_implementationstatus_evidence": {"GET": "302 302 404 200 200 404 200"},
+    # An empty POST publishes nothing: without the version seen it is sent back (302).
+    "admin:declarations_implementationstatus_review": {
+        "GET": "302 302 302 403 200 302 200",
+        "POST": "302 302 302 403 302 302 302",
     },
     "admin/declarations/implementationstatus/<path:object_id>/": {
         "GET": "302 302 302 302 302 302 302",

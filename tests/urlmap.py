@@ -10,10 +10,12 @@ import datetime
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from declarations.models import (
     ApiToken,
+    Evidence,
     Party,
     Reference,
     ReportingRound,
@@ -93,6 +95,12 @@ class World:
             as_of=datetime.date(2026, 2, 2),
             published=False,
             note=MYS_DRAFT_NOTE,
+        )
+        # An uploaded file on the Philippines' unpublished entry: theirs and reviewers' only.
+        self.evidence_file = Evidence.objects.create(
+            status=self.phl_draft,
+            title="Philippine minutes",
+            file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.7\n%%EOF\n"),
         )
         self.round = ReportingRound.objects.create(
             name="Matrix round",
@@ -198,6 +206,8 @@ class World:
                 "object_id": self.declaration.pk,
             }
         kwargs = {}
+        if "<int:evidence_id>" in route:
+            return {"evidence_id": self.evidence_file.pk}
         if "<int:request_id>" in route:
             return {"request_id": self.request.pk}
         if key == "admin:declarations_reportinground_close":

@@ -164,8 +164,37 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Compressed copies (gzip, brotli when installed) written by collectstatic; names are not
 # hashed, so pages render before collectstatic has run (tests, a fresh checkout).
+# Evidence files live in their own storage, outside every public path: they are served only
+# by the view that checks who may see the entry. Local files by default; an S3-compatible
+# store with TRACKER_EVIDENCE_STORAGE=s3 (django-storages, see README).
+TRACKER_EVIDENCE_STORAGE = os.environ.get("TRACKER_EVIDENCE_STORAGE", "local")
+if TRACKER_EVIDENCE_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(
+        f"TRACKER_EVIDENCE_STORAGE={TRACKER_EVIDENCE_STORAGE!r}: use local or s3."
+    )
+EVIDENCE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("TRACKER_EVIDENCE_BUCKET", ""),
+            "endpoint_url": os.environ.get("TRACKER_EVIDENCE_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if TRACKER_EVIDENCE_STORAGE == "s3"
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("TRACKER_EVIDENCE_ROOT") or str(BASE_DIR / "evidence-files"),
+            "base_url": None,
+        },
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": EVIDENCE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -231,10 +260,14 @@ MAILERS = {
     },
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's own address, for links in mails (review requests, decisions, reminders).
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://localhost:8000")
 
 # Domain settings.
 # An instrument with no published update for this many days is "stale".
 TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
+# The largest evidence file a status entry may carry, in bytes.
+TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest declaration text (or uploaded file) the importer accepts, in bytes.
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
 # How far in the future a status entry's as-of date may lie (time zones differ by a day).

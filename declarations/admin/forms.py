@@ -22,6 +22,7 @@ from ..models import (
     Status,
     can_review,
     check_as_of,
+    check_evidence_file,
     conflict_message,
     is_current_version,
     new_entry_choices,
@@ -199,19 +200,38 @@ class RequestProgressForm(RecordProgressForm):
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False, help_text="Empty: the address.")
+    """One piece of evidence: a link, or an uploaded file (PDF, DOCX, XLSX, PNG, JPEG,
+    checked by content and size: `check_evidence_file`)."""
+
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Empty: the address or the file's name."
+    )
     url = forms.URLField(max_length=500, required=False, label="Address", assume_scheme="https")
+    file = forms.FileField(required=False, label="Or a file", validators=[check_evidence_file])
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.OTHER)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("title") and not cleaned.get("url"):
-            self.add_error("url", "Give the address of this evidence.")
+        if cleaned.get("url") and cleaned.get("file"):
+            self.add_error("file", "Give a link or a file, not both.")
+        elif (
+            cleaned.get("title")
+            and not cleaned.get("url")
+            and not cleaned.get("file")
+            and "file" not in self.errors
+        ):
+            self.add_error("url", "Give the address of this evidence, or a file.")
         return cleaned
 
     def link(self):
         """The evidence as `record_status` takes it, or None for an empty row."""
         data = getattr(self, "cleaned_data", {})
+        if data.get("file"):
+            return {
+                "title": data.get("title") or data["file"].name[:200],
+                "file": data["file"],
+                "kind": data["kind"],
+            }
         if not data.get("url"):
             return None
         return {

@@ -111,7 +111,7 @@ class StatusHistoryInline(admin.TabularInline):
 
 
 def _evidence_pairs(entry):
-    return ((link.url, link.title) for link in entry.evidence.all())
+    return ((link.href, link.title) for link in entry.evidence.all())
 
 
 @admin.register(Instrument)
@@ -261,8 +261,9 @@ class InstrumentAdmin(VersionedAdmin):
         ):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
         form = RecordProgressForm(data, user=request.user)
-        evidence = EvidenceFormSet(data, prefix="evidence")
+        evidence = EvidenceFormSet(data, files, prefix="evidence")
         if data is not None and form.is_valid() and evidence.is_valid():
             self.record_for(request, [instrument], form, evidence)
             return HttpResponseRedirect(
@@ -274,7 +275,7 @@ class InstrumentAdmin(VersionedAdmin):
     def record_progress(self, request, queryset):
         data = request.POST if "apply" in request.POST else None
         form = RecordProgressForm(data, user=request.user)
-        evidence = EvidenceFormSet(data, prefix="evidence")
+        evidence = EvidenceFormSet(data, request.FILES if data else None, prefix="evidence")
         if data is not None and form.is_valid() and evidence.is_valid():
             self.record_for(request, list(queryset), form, evidence)
             return None

@@ -223,7 +223,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:index"))
         data = request.POST if request.method == "POST" else None
         form = RequestProgressForm(data, user=request.user, owed=owed)
-        evidence = EvidenceFormSet(data, prefix="evidence")
+        evidence = EvidenceFormSet(data, request.FILES if data else None, prefix="evidence")
         if data is not None and form.is_valid() and evidence.is_valid():
             try:
                 with transaction.atomic():

@@ -301,7 +301,8 @@ class EvidenceSerializer(ModelSerializer):
         fields = ["title", "url", "kind"]
         extra_kwargs = {
             "title": {"validators": [storable_text]},
-            "url": {"validators": [storable_text]},
+            # The API takes links; files are uploaded in the admin.
+            "url": {"validators": [storable_text], "required": True, "allow_blank": False},
         }
 
 
