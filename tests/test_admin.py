@@ -312,7 +312,7 @@ def test_the_instrument_page_offers_recording_to_reporters_only(as_persona, acdn
     may_edit, may_record = INSTRUMENT_PAGE[persona]
     assert response.status_code == 200
     assert response.context["has_change_permission"] is may_edit
-    assert ("record_form" in response.context) is may_record
+    assert ("record_url" in response.context) is may_record
     assert (b"Record a status entry" in response.content) is may_record
 
 

@@ -155,9 +155,10 @@ class RecordProgressForm(forms.Form):
         min_value=0, max_value=100, required=False, help_text="Per cent complete, if measurable."
     )
     as_of = forms.DateField(
-        # A browser's date input takes and gives ISO dates whatever the site's locale.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date this assessment describes.",
+        # A text box, day first: a browser's date box shows the browser's order (often
+        # month first), whatever the site's.
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+        help_text="The date this assessment describes, day first: 30/11/2026.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
     state = state_field()

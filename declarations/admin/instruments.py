@@ -244,9 +244,9 @@ class InstrumentAdmin(VersionedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
+        # Recording has a page of its own: on this page it would share the screen with the
+        # instrument's form, and what was typed in one would be lost by saving the other.
         if self.has_record_permission(request):
-            extra_context["record_form"] = RecordProgressForm(user=request.user)
-            extra_context["evidence_formset"] = EvidenceFormSet(prefix="evidence")
             extra_context["record_url"] = reverse(
                 "admin:declarations_instrument_record_status", args=[object_id]
             )

@@ -125,6 +125,6 @@ def end_of_day(day):
 
 def day_text(day):
     """A date as messages and mails write it, day first: "30 Nov 2026" (DATE_FORMAT)."""
-    from django.utils.dateformat import format as date_format
+    from django.utils.formats import date_format
 
-    return date_format(day, "j M Y")
+    return date_format(day)

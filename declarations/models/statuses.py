@@ -242,7 +242,8 @@ class ImplementationStatus(models.Model):
 
     def __str__(self):
         who = self.party.code if self.party_id else "region"
-        return f"{self.instrument} / {who}: {self.get_status_display()} as of {self.as_of}"
+        as_of = day_text(self.as_of)
+        return f"{self.instrument} / {who}: {self.get_status_display()} as of {as_of}"
 
     @property
     def party_label(self):

@@ -64,7 +64,9 @@ def test_a_country_editor_records_and_an_editor_publishes(
     sign_in(page, malaysia_editor.username)
     response = page.goto(instrument_page)
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
-    form = page.locator("#record-status")
+    page.get_by_role("link", name="Record progress").click()
+    page.wait_for_url("**/record-status/")
+    form = page.locator("#content-main form")
     assert form.locator("#record_party option").all_inner_texts() == ["Malaysia"]
     form.locator("#record_status").select_option(label="In progress")
     form.locator("#record_progress").fill("60")
