@@ -515,3 +515,24 @@ class TestProgressReport:
         cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
         assert "Malaysia: In progress, 60%" in cells
         assert "Working group minutes <https://example.org/m.pdf>" in cells
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_progress_report_costs_the_same_queries_for_3_and_30_requests(
+    client, editor, manager, kl_declaration, count
+):
+    parties = list(Party.objects.order_by("pk")[:3])
+    for _ in range(count // 3):
+        make_instrument(make_clause(kl_declaration))
+    round_ = new_round(declarations=[kl_declaration], parties=parties)
+    open_round(round_, by=editor)
+    assert round_.requests.count() == count
+    client.force_login(manager)
+    url = reverse("report_round", args=[round_.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == PROGRESS_REPORT_QUERIES
+
+
+PROGRESS_REPORT_QUERIES = 13
