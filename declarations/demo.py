@@ -12,13 +12,16 @@ from django.utils.text import slugify
 
 from .intake.importing import import_text
 from .models import (
+    Declaration,
     Evidence,
     ImplementationStatus,
     Instrument,
     Kind,
     Party,
+    ReportingRound,
     ReviewState,
     Status,
+    open_round,
     record_status,
 )
 
@@ -116,12 +119,31 @@ def load_sample_progress(*, recorder=None):
     return entries
 
 
-def submit_sample_draft(*, country_editor):
+SAMPLE_ROUND = "Progress report to the 20th ADMM"
+
+
+def open_sample_round(*, editor):
+    """An open reporting round on the seed declaration, asking every party with a country
+    editor, so the admin home shows a worklist and the round page its response rates."""
+    round_, created = ReportingRound.objects.get_or_create(
+        name=SAMPLE_ROUND,
+        defaults={"reports_as_of": D(2026, 12, 31), "due_on": D(2026, 12, 15)},
+    )
+    if created:
+        round_.declarations.set(Declaration.objects.filter(slug=SEED_SLUG))
+        open_round(round_, by=editor)
+    return round_
+
+
+def submit_sample_draft(*, country_editor, round_=None):
     """One entry waiting for review, through the normal write path, so the review queue in
-    the admin has something in it."""
+    the admin has something in it; it answers Malaysia's ACDN request in `round_`."""
+    instrument, party = _instrument("ACDN"), Party.objects.get(code="MYS")
+    request = round_.requests.filter(instrument=instrument, party=party).first() if round_ else None
     return record_status(
-        instrument=_instrument("ACDN"),
-        party=Party.objects.get(code="MYS"),
+        request=request,
+        instrument=instrument,
+        party=party,
         status=Status.IN_PROGRESS,
         progress=70,
         as_of=D(2026, 11, 20),

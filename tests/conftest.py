@@ -27,6 +27,17 @@ def tasks_run_at_once(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def evidence_files_in_a_temporary_directory(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def reference_data_after_flush(request):
     """A transactional test starts after another one may have flushed every table, data
     migrations' rows included: put the parties, themes and roles back first."""

@@ -232,7 +232,9 @@ def test_add_pages_answer_only_those_who_may_add(as_persona, persona, model):
         assert response.status_code == (200 if persona in ADD[model] else 403)
 
 
-# persona -> what they get on each entry's page: edit, view, hidden (as if it did not exist)
+# persona -> what they get on each entry's page: edit, view, hidden (as if it did not exist).
+# Reviewers never edit a country's figures (they reject with a comment instead): they read
+# drafts and submitted entries; a draft is its party's editors' to change.
 ENTRY_PAGES = {
     "published": {
         "administrator": "view",
@@ -242,22 +244,22 @@ ENTRY_PAGES = {
         "manager": "view",
     },
     "malaysia_draft": {
-        "administrator": "edit",
-        "editor": "edit",
+        "administrator": "view",
+        "editor": "view",
         "malaysia_editor": "edit",
         "philippines_editor": "hidden",
         "manager": "hidden",
     },
     "philippines_draft": {
-        "administrator": "edit",
-        "editor": "edit",
+        "administrator": "view",
+        "editor": "view",
         "malaysia_editor": "hidden",
         "philippines_editor": "edit",
         "manager": "hidden",
     },
     "philippines_submitted": {
-        "administrator": "edit",
-        "editor": "edit",
+        "administrator": "view",
+        "editor": "view",
         "malaysia_editor": "hidden",
         "philippines_editor": "view",
         "manager": "hidden",
@@ -320,7 +322,7 @@ def test_the_instrument_page_offers_recording_to_reporters_only(as_persona, acdn
     may_edit, may_record = INSTRUMENT_PAGE[persona]
     assert response.status_code == 200
     assert response.context["has_change_permission"] is may_edit
-    assert ("record_form" in response.context) is may_record
+    assert ("record_url" in response.context) is may_record
     assert (b"Record a status entry" in response.content) is may_record
 
 
@@ -644,22 +646,16 @@ class TestReview:
         entry.refresh_from_db()
         assert entry.review_state == ReviewState.SUBMITTED
 
-    def test_a_reviewer_publishes_from_the_entry_page(self, client, editor, entries):
+    def test_a_reviewer_publishes_from_the_review_page(self, client, editor, entries):
         entry = entries["philippines_submitted"]
         client.force_login(editor)
-        url = reverse("admin:declarations_implementationstatus_change", args=[entry.pk])
+        url = reverse("admin:declarations_implementationstatus_review", args=[entry.pk])
         response = client.post(
-            url,
-            {
-                "CHANGE_FORM-action": "publish",
-                ACTION_CHECKBOX_NAME: [entry.pk],
-                "version_seen": str(entry.version),
-                "apply": "1",
-            },
+            url, {"version_seen": str(entry.version), "publish": "Publish"}, follow=True
         )
-        assert response.status_code == 302
         entry.refresh_from_db()
         assert entry.review_state == ReviewState.PUBLISHED
+        assert f"{entry.label}: published." in response.content.decode()
 
     def test_an_entry_changed_since_the_reviewer_opened_it_is_not_published(
         self, client, editor, entries
@@ -669,13 +665,8 @@ class TestReview:
         ImplementationStatus.objects.filter(pk=entry.pk).update(version=seen + 1, progress=99)
         client.force_login(editor)
         response = client.post(
-            reverse("admin:declarations_implementationstatus_change", args=[entry.pk]),
-            {
-                "CHANGE_FORM-action": "publish",
-                ACTION_CHECKBOX_NAME: [entry.pk],
-                "version_seen": str(seen),
-                "apply": "1",
-            },
+            reverse("admin:declarations_implementationstatus_review", args=[entry.pk]),
+            {"version_seen": str(seen), "publish": "Publish"},
             follow=True,
         )
         assert CONFLICT in response.content.decode()
@@ -838,12 +829,15 @@ class TestConcurrentEdits:
         assert acdn.history.count() == 2  # created, then the first save only
 
     def test_the_second_of_two_draft_saves_is_refused(
-        self, client, editor, malaysia_editor, entries
+        self, client, django_user_model, malaysia_editor, malaysia, entries
     ):
         draft = entries["malaysia_draft"]
         url = reverse("admin:declarations_implementationstatus_change", args=[draft.pk])
+        colleague = django_user_model.objects.create_user("mas2", is_staff=True)
+        colleague.groups.set(malaysia_editor.groups.all())
+        malaysia.editors.add(colleague)
         first, second = client, Client()
-        first.force_login(editor)
+        first.force_login(colleague)
         second.force_login(malaysia_editor)
         first_data, second_data = page_data(first.get(url)), page_data(second.get(url))
 

@@ -37,6 +37,7 @@ EXPECTED = {
     "report_stale": {"GET": "302 403 200 200 200 200 200"},
     "report_changes": {"GET": "302 403 200 200 200 200 200"},
     "report_search": {"GET": "302 403 200 200 200 200 200"},
+    "report_round": {"GET": "302 403 200 200 200 200 200"},
     "admin:index": {"GET": "302 302 200 200 200 200 200"},
     "admin:login": {"GET": "200 200 302 302 302 302 302"},
     "admin:logout": {"GET": "302 302 405 405 405 405 405", "POST": "302 302 200 200 200 200 200"},
@@ -248,13 +249,48 @@ EXPECTED = {
     },
     "admin:declarations_implementationstatus_history": {"GET": "302 302 403 200 200 403 200"},
     "admin:declarations_implementationstatus_delete": {"GET": "302 302 403 403 403 403 200"},
+    # A submitted entry is changed by nobody, reviewers included: they review it instead.
     "admin:declarations_implementationstatus_change": {
         "GET": "302 302 302 200 200 302 200",
-        "POST": "302 302 302 403 200 302 200",
+        "POST": "302 302 302 403 403 302 403",
+    },
+    # Files are served to those who may see the entry; to others it does not exist.
+    "admin:declarations_implementationstatus_evidence": {"GET": "302 302 404 200 200 404 200"},
+    # An empty POST publishes nothing: without the version seen it is sent back (302).
+    "admin:declarations_implementationstatus_review": {
+        "GET": "302 302 302 403 200 302 200",
+        "POST": "302 302 302 403 302 302 302",
     },
     "admin/declarations/implementationstatus/<path:object_id>/": {
         "GET": "302 302 302 302 302 302 302",
     },
+    "admin:declarations_reportinground_close": {
+        "GET": "302 302 405 405 405 405 405",
+        "POST": "302 302 403 403 302 403 302",
+    },
+    "admin:declarations_reportinground_remind": {
+        "GET": "302 302 405 405 405 405 405",
+        "POST": "302 302 403 403 302 403 302",
+    },
+    "admin:declarations_reportinground_record": {
+        "GET": "302 302 200 403 200 403 200",
+        "POST": "302 302 200 403 200 403 200",
+    },
+    "admin:declarations_reportinground_changelist": {
+        "GET": "302 302 200 200 200 200 200",
+        "POST": "302 302 200 200 200 200 200",
+    },
+    "admin:declarations_reportinground_add": {
+        "GET": "302 302 403 403 200 403 200",
+        "POST": "302 302 403 403 200 403 200",
+    },
+    "admin:declarations_reportinground_history": {"GET": "302 302 200 200 200 200 200"},
+    "admin:declarations_reportinground_delete": {"GET": "302 302 403 403 403 403 200"},
+    "admin:declarations_reportinground_change": {
+        "GET": "302 302 200 200 200 200 200",
+        "POST": "302 302 403 403 200 403 200",
+    },
+    "admin/declarations/reportinground/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
     "admin:declarations_apitoken_changelist": {
         "GET": "302 302 403 403 403 403 200",
         "POST": "302 302 403 403 403 403 200",

@@ -39,3 +39,15 @@ def test_it_prints_the_sign_in_address_on_the_port_the_demo_serves():
     call_command("load_demo", "--port", "8101", stdout=out)
     assert "Sign in at http://127.0.0.1:8101/admin/" in out.getvalue()
     assert "Sign in at http://127.0.0.1:8000/admin/" in load()
+
+
+def test_it_opens_a_sample_round_that_the_sample_draft_answers():
+    from declarations.models import ReportingRound, round_summary
+
+    load()
+    round_ = ReportingRound.objects.get()
+    assert round_.name == "Progress report to the 20th ADMM" and round_.is_open
+    assert set(round_.requests.values_list("party__code", flat=True)) == {"MYS", "PHL"}
+    assert round_summary(round_)["waiting"] == 1
+    load()
+    assert ReportingRound.objects.count() == 1

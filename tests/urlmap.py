@@ -11,16 +11,19 @@ import io
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks_db.models import DBTaskResult
 
 from declarations.models import (
     ApiToken,
+    Evidence,
     Job,
     JobKind,
     JobState,
     Party,
     Reference,
+    ReportingRound,
     ReviewState,
     SentReminder,
     Status,
@@ -99,6 +102,26 @@ class World:
             published=False,
             note=MYS_DRAFT_NOTE,
         )
+        # An uploaded file on the Philippines' unpublished entry: theirs and reviewers' only.
+        self.evidence_file = Evidence.objects.create(
+            status=self.phl_draft,
+            title="Philippine minutes",
+            file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.7\n%%EOF\n"),
+        )
+        self.round = ReportingRound.objects.create(
+            name="Matrix round",
+            reports_as_of=datetime.date(2027, 1, 31),
+            due_on=datetime.date(2027, 1, 15),
+        )
+        self.round.instruments.add(self.instrument)
+        # Malaysia's request: its editor and reviewers may answer it, nobody else.
+        self.request = self.round.requests.create(instrument=self.instrument, party=self.malaysia)
+        # Closing is final: the persona allowed to close gets a round of its own to close.
+        self.round_to_close = ReportingRound.objects.create(
+            name="Round to close",
+            reports_as_of=datetime.date(2027, 1, 31),
+            due_on=datetime.date(2027, 1, 15),
+        )
         self.target_user = django_user_model.objects.create_user(
             "target", password="a-long-test-password"
         )
@@ -151,6 +174,7 @@ class World:
             # The sensitive case: another party's unpublished entry.
             "implementationstatus": self.phl_draft,
             "apitoken": self.token,
+            "reportinground": self.round,
             "user": self.target_user,
             "group": self.group,
             "accessattempt": self.access_attempt,
@@ -196,6 +220,8 @@ class World:
             or key == "api:feed-declaration"
         ):
             kwargs = {"slug": self.declaration.slug}
+        elif key == "report_round":
+            kwargs = {"pk": self.round.pk}
         elif key in {"report_instrument", "api:instrument-detail"}:
             kwargs = {"slug": self.instrument.slug}
         elif key == "api:theme-detail":
@@ -219,6 +245,12 @@ class World:
                 "object_id": self.declaration.pk,
             }
         kwargs = {}
+        if "<int:evidence_id>" in route:
+            return {"evidence_id": self.evidence_file.pk}
+        if "<int:request_id>" in route:
+            return {"request_id": self.request.pk}
+        if key == "admin:declarations_reportinground_close":
+            return {"object_id": self.round_to_close.pk}
         if "object_id" in route:
             kwargs["object_id"] = self.admin_object(key).pk
         elif "<id>" in route:

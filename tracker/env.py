@@ -57,6 +57,17 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int_list(name, default=""):
+    """A comma-separated list of whole numbers (negative allowed); a typo stops start-up."""
+    items = env_list(name, default)
+    try:
+        return [int(item) for item in items]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ.get(name)!r} is not a comma-separated list of whole numbers."
+        ) from None
+
+
 def env_rate(name, default):
     """A throttle rate such as 600/minute; a typo stops start-up instead of at the first call."""
     value = os.environ.get(name, "").strip() or default

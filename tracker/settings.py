@@ -18,6 +18,7 @@ from tracker.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     env_rate,
 )
@@ -92,7 +93,10 @@ TEMPLATES = [
             ],
             # The reports' template tags live with the reports, not in a templatetags/
             # package of the app.
-            "libraries": {"reports": "declarations.reports.templatetags"},
+            "libraries": {
+                "reports": "declarations.reports.templatetags",
+                "tracker_admin": "declarations.admin.templatetags",
+            },
         },
     },
 ]
@@ -154,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Dates day first everywhere ("30 Nov 2026", typed 30/11/2026): tracker/formats/en_GB.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -162,8 +168,37 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Compressed copies (gzip, brotli when installed) written by collectstatic; names are not
 # hashed, so pages render before collectstatic has run (tests, a fresh checkout).
+# Evidence files live in their own storage, outside every public path: they are served only
+# by the view that checks who may see the entry. Local files by default; an S3-compatible
+# store with TRACKER_EVIDENCE_STORAGE=s3 (django-storages, see README).
+TRACKER_EVIDENCE_STORAGE = os.environ.get("TRACKER_EVIDENCE_STORAGE", "local")
+if TRACKER_EVIDENCE_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(
+        f"TRACKER_EVIDENCE_STORAGE={TRACKER_EVIDENCE_STORAGE!r}: use local or s3."
+    )
+EVIDENCE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("TRACKER_EVIDENCE_BUCKET", ""),
+            "endpoint_url": os.environ.get("TRACKER_EVIDENCE_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if TRACKER_EVIDENCE_STORAGE == "s3"
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("TRACKER_EVIDENCE_ROOT") or str(BASE_DIR / "evidence-files"),
+            "base_url": None,
+        },
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": EVIDENCE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     # Files made by background jobs (large report downloads). Outside the static and any
     # public address, with no base URL: each is served only by its job's download view,
@@ -239,12 +274,16 @@ MAILERS = {
     },
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's own address, for links in mails (review requests, decisions, reminders).
+TRACKER_SITE_URL = os.environ.get("TRACKER_SITE_URL", "http://localhost:8000")
 
 # Domain settings.
 # An instrument with no published update for this many days is "stale".
 TRACKER_STALE_AFTER_DAYS = env_int("TRACKER_STALE_AFTER_DAYS", 180)
 # The changes report lists a progress move of at least this many points (status changes always).
 TRACKER_CHANGES_PROGRESS_STEP = env_int("TRACKER_CHANGES_PROGRESS_STEP", 10)
+# The largest evidence file a status entry may carry, in bytes.
+TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest declaration text (or uploaded file) the importer accepts, in bytes.
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
 # More than any declaration has, and well within the range of a clause's number (32,767).
@@ -261,6 +300,9 @@ TRACKER_MAX_FUTURE_DAYS = env_int("TRACKER_MAX_FUTURE_DAYS", 1)
 TRACKER_PUBLIC_REPORTS = env_bool("TRACKER_PUBLIC_REPORTS", False)
 # Anonymous visitors may read the API (never write) when true: for a public deployment.
 TRACKER_PUBLIC_API = env_bool("TRACKER_PUBLIC_API", False)
+# Reminders for a reporting round's open requests go out on these days before its due date
+# (positive) and after it (negative), when `send_reminders` runs that day.
+TRACKER_ROUND_REMINDER_DAYS = env_int_list("TRACKER_ROUND_REMINDER_DAYS", "14,7,1,-1,-7")
 # Published status entries appear in the API's incremental feed this many seconds after
 # publication, so that a transaction still committing an earlier entry cannot be overtaken.
 TRACKER_API_SYNC_DELAY_SECONDS = env_int("TRACKER_API_SYNC_DELAY_SECONDS", 10)

@@ -15,4 +15,4 @@ Each module registers its models: importing them here is what `admin.autodiscove
 runs.
 """
 
-from . import declarations, instruments, jobs, statuses, tokens  # noqa: F401
+from . import declarations, instruments, jobs, rounds, statuses, tokens  # noqa: F401

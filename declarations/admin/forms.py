@@ -22,6 +22,7 @@ from ..models import (
     Status,
     can_review,
     check_as_of,
+    check_evidence_file,
     conflict_message,
     is_current_version,
     new_entry_choices,
@@ -163,9 +164,10 @@ class RecordProgressForm(forms.Form):
         min_value=0, max_value=100, required=False, help_text="Per cent complete, if measurable."
     )
     as_of = forms.DateField(
-        # A browser's date input takes and gives ISO dates whatever the site's locale.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date this assessment describes.",
+        # A text box, day first: a browser's date box shows the browser's order (often
+        # month first), whatever the site's.
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+        help_text="The date this assessment describes, day first: 30/11/2026.",
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -186,11 +188,39 @@ class RecordProgressForm(forms.Form):
         return clean_as_of_date(self.cleaned_data["as_of"])
 
 
+class RequestProgressForm(RecordProgressForm):
+    """The answer to one reporting-round request: its instrument and party are fixed, and
+    the date defaults to the round's report date (today, if that is still ahead)."""
+
+    def __init__(self, *args, user, owed, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["party"]
+        self.fields["as_of"].initial = min(timezone.localdate(), owed.round.reports_as_of)
+        self.owed = owed
+
+    def clean_as_of(self):
+        as_of = super().clean_as_of()
+        try:
+            self.owed.check_entry(
+                instrument=self.owed.instrument, party=self.owed.party, as_of=as_of
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                error.message_dict.get("as_of", error.messages)
+                if hasattr(error, "error_dict")
+                else error.messages
+            ) from None
+        return as_of
+
+
 class EvidenceForm(forms.Form):
+    """One piece of evidence: a link, or an uploaded file (PDF, DOCX, XLSX, PNG, JPEG,
+    checked by content and size: `check_evidence_file`)."""
+
     title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="Empty: the address.",
+        help_text="Empty: the address or the file's name.",
         validators=[validate_storable_text],
     )
     url = forms.URLField(
@@ -200,17 +230,31 @@ class EvidenceForm(forms.Form):
         assume_scheme="https",
         validators=[validate_storable_text],
     )
+    file = forms.FileField(required=False, label="Or a file", validators=[check_evidence_file])
     kind = forms.ChoiceField(choices=EvidenceKind.choices, initial=EvidenceKind.OTHER)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("title") and not cleaned.get("url"):
-            self.add_error("url", "Give the address of this evidence.")
+        if cleaned.get("url") and cleaned.get("file"):
+            self.add_error("file", "Give a link or a file, not both.")
+        elif (
+            cleaned.get("title")
+            and not cleaned.get("url")
+            and not cleaned.get("file")
+            and "file" not in self.errors
+        ):
+            self.add_error("url", "Give the address of this evidence, or a file.")
         return cleaned
 
     def link(self):
         """The evidence as `record_status` takes it, or None for an empty row."""
         data = getattr(self, "cleaned_data", {})
+        if data.get("file"):
+            return {
+                "title": data.get("title") or data["file"].name[:200],
+                "file": data["file"],
+                "kind": data["kind"],
+            }
         if not data.get("url"):
             return None
         return {

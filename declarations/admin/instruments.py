@@ -110,7 +110,7 @@ class StatusHistoryInline(admin.TabularInline):
 
 
 def _evidence_pairs(entry):
-    return ((link.url, link.title) for link in entry.evidence.all())
+    return ((link.href, link.title) for link in entry.evidence.all())
 
 
 @admin.register(Instrument)
@@ -243,9 +243,9 @@ class InstrumentAdmin(VersionedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
+        # Recording has a page of its own: on this page it would share the screen with the
+        # instrument's form, and what was typed in one would be lost by saving the other.
         if self.has_record_permission(request):
-            extra_context["record_form"] = RecordProgressForm(user=request.user)
-            extra_context["evidence_formset"] = EvidenceFormSet(prefix="evidence")
             extra_context["record_url"] = reverse(
                 "admin:declarations_instrument_record_status", args=[object_id]
             )
@@ -260,8 +260,9 @@ class InstrumentAdmin(VersionedAdmin):
         ):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
         form = RecordProgressForm(data, user=request.user)
-        evidence = EvidenceFormSet(data, prefix="evidence")
+        evidence = EvidenceFormSet(data, files, prefix="evidence")
         if data is not None and form.is_valid() and evidence.is_valid():
             self.record_for(request, [instrument], form, evidence)
             return HttpResponseRedirect(
@@ -273,7 +274,7 @@ class InstrumentAdmin(VersionedAdmin):
     def record_progress(self, request, queryset):
         data = request.POST if "apply" in request.POST else None
         form = RecordProgressForm(data, user=request.user)
-        evidence = EvidenceFormSet(data, prefix="evidence")
+        evidence = EvidenceFormSet(data, request.FILES if data else None, prefix="evidence")
         if data is not None and form.is_valid() and evidence.is_valid():
             self.record_for(request, list(queryset), form, evidence)
             return None

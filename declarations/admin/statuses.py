@@ -1,25 +1,34 @@
 """Status entries: recording and review; their import and export are in status_files."""
 
+import os
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.text import Truncator
+from django.urls import path, reverse
+from django.utils.text import Truncator, slugify
 
 from ..models import (
+    EVIDENCE_TYPES,
     EditConflict,
     Evidence,
     ImplementationStatus,
     ReviewState,
-    can_report_for,
     can_review,
+    check_editable,
     conflict_message,
+    may_edit_status,
     record_status,
     review_status,
     submit_status,
 )
-from .base import ADMIN_CSS, BOTH_PLACES, FINAL_STATES, VersionedAdmin, progress_bar, status_badge
+from .base import ADMIN_CSS, BOTH_PLACES, VersionedAdmin, progress_bar, status_badge
 from .forms import (
     ReviewForm,
     StatusEntryAddForm,
@@ -30,8 +39,42 @@ from .list_filters import EstimatedCountPaginator
 from .status_files import StatusFilesAdmin
 
 
+class StoredFileInput(forms.ClearableFileInput):
+    """A file input whose "Currently" link is the view that checks who may see the entry,
+    not the storage's own address (evidence has none)."""
+
+    served_at = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.served_at and context["widget"]["is_initial"]:
+            context["widget"]["value"] = ServedFile(self.served_at, "the uploaded file")
+        return context
+
+
+class ServedFile:
+    def __init__(self, url, label):
+        self.url, self.label = url, label
+
+    def __str__(self):
+        return self.label
+
+
+class EvidenceInlineForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["title", "url", "file", "kind"]
+        widgets = {"file": StoredFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file:
+            self.fields["file"].widget.served_at = self.instance.href
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = EvidenceInlineForm
     extra = 1
 
 
@@ -103,11 +146,9 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
             return False
         if obj is None:
             return True
-        if obj.review_state in FINAL_STATES:
-            return False  # a correction is a new entry
-        if can_review(request.user):
-            return True
-        return obj.review_state == ReviewState.DRAFT and can_report_for(request.user, obj.party)
+        # Drafts and rejected entries, by their authors (`may_edit_status`); a correction
+        # of a submitted or published entry is a new entry.
+        return may_edit_status(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.review_state == ReviewState.PUBLISHED:
@@ -124,14 +165,146 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
         actions = super().get_actions(request, action_location=action_location)
         # Bulk delete would not ask per entry whether it is published.
         actions.pop("delete_selected", None)
+        if action_location == ActionLocation.CHANGE_FORM:
+            # An entry's page offers only what can happen to it: its author submits a draft;
+            # a submitted entry is reviewed on its review page; a published one is final.
+            entry = getattr(request, "_entry_on_page", None)
+            if entry is None or not may_edit_status(request.user, entry):
+                return {}
         return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, unquote(object_id))
+        request._entry_on_page = entry
+        extra_context = dict(extra_context or {})
+        if entry is not None:
+            extra_context["entry"] = entry
+            extra_context["review_url"] = (
+                reverse("admin:declarations_implementationstatus_review", args=[entry.pk])
+                if entry.review_state == ReviewState.SUBMITTED and can_review(request.user)
+                else None
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "evidence/<int:evidence_id>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="declarations_implementationstatus_evidence",
+            ),
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="declarations_implementationstatus_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, evidence_id):
+        """An evidence file, to those who may see its entry (`visible_to`), as a download:
+        never shown inline, never from a public path."""
+        evidence = (
+            Evidence.objects.filter(
+                pk=evidence_id,
+                status__in=ImplementationStatus.objects.visible_to(request.user),
+            )
+            .exclude(file="")
+            .first()
+        )
+        if evidence is None or not self.has_view_permission(request):
+            raise Http404("No such evidence file.")
+        extension = os.path.splitext(evidence.file.name)[1].lower()
+        name = slugify(evidence.title)[:80] or "evidence"
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=f"{name}{extension}",
+            content_type=EVIDENCE_TYPES.get(extension, "application/octet-stream"),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    # The review page: one submitted entry, the previous published one beside it -------
+
+    def review_view(self, request, object_id):
+        entry = self.get_object(request, unquote(object_id))
+        if entry is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not can_review(request.user):
+            raise PermissionDenied("Only editors and administrators review entries.")
+        change_url = reverse("admin:declarations_implementationstatus_change", args=[entry.pk])
+        if entry.review_state != ReviewState.SUBMITTED:
+            state = entry.get_review_state_display().lower()
+            self.message_user(
+                request, f"{entry.label} is {state}: there is nothing to review.", messages.INFO
+            )
+            return HttpResponseRedirect(change_url)
+        data = request.POST if request.method == "POST" else None
+        form = ReviewForm(data, publish="reject" not in request.POST)
+        if request.method == "POST" and form.is_valid():
+            seen = request.POST.get("version_seen", "")
+            if not seen.isdigit() or int(seen) != entry.version:
+                self.message_user(request, conflict_message(ImplementationStatus), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            publish = "reject" not in request.POST
+            try:
+                review_status(
+                    entry, by=request.user, publish=publish, comment=form.cleaned_data["comment"]
+                )
+            except (ValidationError, PermissionDenied, EditConflict) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                self.message_user(request, f"{entry.label}: {reason}", messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            self.message_user(
+                request,
+                f"{entry.label}: {'published' if publish else 'rejected, back with its author'}.",
+                messages.SUCCESS,
+            )
+            following = (
+                ImplementationStatus.objects.filter(review_state=ReviewState.SUBMITTED)
+                .order_by("recorded_at", "pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if following is not None:
+                return HttpResponseRedirect(
+                    reverse("admin:declarations_implementationstatus_review", args=[following])
+                )
+            return HttpResponseRedirect(
+                reverse("admin:declarations_implementationstatus_changelist")
+            )
+        previous = (
+            ImplementationStatus.objects.published()
+            .filter(instrument=entry.instrument_id)
+            .filter(Q(party=entry.party_id) if entry.party_id else Q(party__isnull=True))
+            .order_by("-as_of", "-published_at", "-pk")
+            .first()
+        )
+        waiting = ImplementationStatus.objects.filter(review_state=ReviewState.SUBMITTED).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {entry.label}",
+            "opts": self.opts,
+            "media": self.media,
+            "entry": entry,
+            "evidence": entry.evidence.order_by("pk"),
+            "previous": previous,
+            "previous_evidence": previous.evidence.order_by("pk") if previous else (),
+            "form": form,
+            "waiting": waiting,
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request, "admin/declarations/implementationstatus/review_entry.html", context
+        )
 
     # Saving: a new entry goes through record_status ------------------------------------
 
     def save_model(self, request, obj, form, change):
         if change:
-            if not self.has_change_permission(request, obj):
-                raise PermissionDenied
+            check_editable(obj, by=request.user)
             super().save_model(request, obj, form, change)
         # A new entry is recorded in save_related, once its evidence is known.
 
@@ -139,7 +312,10 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
         if change:
             return super().save_related(request, form, formsets, change)
         evidence = [
-            {key: evidence_form.cleaned_data[key] for key in ("title", "url", "kind")}
+            {
+                key: evidence_form.cleaned_data.get(key) or ""
+                for key in ("title", "url", "file", "kind")
+            }
             for formset in formsets
             for evidence_form in formset.forms
             if evidence_form.has_changed()
@@ -198,13 +374,11 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
         self.apply_each(request, queryset, lambda entry: submit_status(entry, by=request.user))
         return None
 
-    @admin.action(description="Publish", permissions=["review"], location=BOTH_PLACES)
+    @admin.action(description="Publish", permissions=["review"])
     def publish(self, request, queryset):
         return self.review(request, queryset, publish=True)
 
-    @admin.action(
-        description="Reject (with a comment)", permissions=["review"], location=BOTH_PLACES
-    )
+    @admin.action(description="Reject (with a comment)", permissions=["review"])
     def reject(self, request, queryset):
         return self.review(request, queryset, publish=False)
 
@@ -233,7 +407,7 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
             "title": "Publish status entries" if publish else "Reject status entries",
             "opts": self.opts,
             "media": self.media,
-            "entries": queryset.select_related("instrument", "party"),
+            "entries": queryset.select_related("instrument", "party").prefetch_related("evidence"),
             "form": form,
             "publish": publish,
             "action_name": "publish" if publish else "reject",
@@ -248,17 +422,18 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
     def apply_each(self, request, queryset, step):
         """Each entry on its own: one refused entry (already published, changed meanwhile)
         is reported and does not undo the others."""
-        done, refused = 0, []
+        done, refused = [], []
         for entry in queryset.select_related("instrument", "party"):
             try:
                 with transaction.atomic():
                     step(entry)
             except (ValidationError, PermissionDenied, EditConflict) as error:
                 reason = " ".join(getattr(error, "messages", None) or [str(error)])
-                refused.append(f"{entry}: {reason}")
+                refused.append(f"{entry.label}: {reason}")
             else:
-                done += 1
+                done.append(f"{entry.label}: {entry.get_review_state_display().lower()}")
+        # Each entry by name and what happened to it ("ACDN, Malaysia, 30 Nov 2026: published").
         if done:
-            self.message_user(request, f"{done} entr{'y' if done == 1 else 'ies'} done.")
+            self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)

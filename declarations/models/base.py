@@ -126,3 +126,10 @@ def region_first():
 def end_of_day(day):
     """The last instant of `day` in UTC: what was known "on" a date includes that whole day."""
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+
+
+def day_text(day):
+    """A date as messages and mails write it, day first: "30 Nov 2026" (DATE_FORMAT)."""
+    from django.utils.formats import date_format
+
+    return date_format(day)

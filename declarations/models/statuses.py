@@ -16,7 +16,15 @@ from tracker import audit
 from tracker.audit import describe
 
 from ..text import validate_storable_text
-from .base import EvidenceKind, ReviewState, Status, choices_check, end_of_day, region_first
+from .base import (
+    EvidenceKind,
+    ReviewState,
+    Status,
+    choices_check,
+    day_text,
+    end_of_day,
+    region_first,
+)
 from .parties import Party
 from .versioning import save_versioned
 
@@ -56,7 +64,9 @@ class ImplementationStatusQuerySet(models.QuerySet):
             .order_by()
             .values("status")
             .annotate(
-                items=JSONArrayAgg(JSONObjectOf(id="id", title="title", url="url", kind="kind"))
+                items=JSONArrayAgg(
+                    JSONObjectOf(id="id", title="title", url="url", kind="kind", file="file")
+                )
             )
             .values("items")
         )
@@ -140,6 +150,15 @@ class ImplementationStatus(models.Model):
         editable=False,
     )
     review_comment = models.TextField(blank=True, validators=[validate_storable_text])
+    request = models.ForeignKey(
+        "RoundRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+        editable=False,
+        help_text="The reporting round's request this entry answers, if any.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -223,11 +242,18 @@ class ImplementationStatus(models.Model):
             ),
             # Review queue: entries waiting for a reviewer.
             models.Index(fields=["review_state", "recorded_at"], name="status_review_idx"),
+            # Reporting rounds: the entries answering each request, by state.
+            models.Index(
+                fields=["request", "review_state"],
+                name="status_request_idx",
+                condition=Q(request__isnull=False),
+            ),
         ]
 
     def __str__(self):
         who = self.party.code if self.party_id else "region"
-        return f"{self.instrument} / {who}: {self.get_status_display()} as of {self.as_of}"
+        as_of = day_text(self.as_of)
+        return f"{self.instrument} / {who}: {self.get_status_display()} as of {as_of}"
 
     @property
     def party_label(self):
@@ -235,12 +261,20 @@ class ImplementationStatus(models.Model):
         return self.party.name if self.party_id else REGION_LABEL
 
     @property
+    def label(self):
+        """How messages and mails name the entry: "ACDN phase 2, Malaysia, 30 Nov 2026"."""
+        instrument = self.instrument.acronym or self.instrument.name
+        return f"{instrument}, {self.party_label}, {day_text(self.as_of)}"
+
+    @property
     def evidence_items(self):
         """The evidence as dicts (title, url, kind) in the order it was added: from the
         `with_evidence()` annotation when the entry was read with it, else queried."""
         if hasattr(self, "evidence_json"):
             return sorted_evidence(self.evidence_json)
-        return list(self.evidence.order_by("pk").values("title", "url", "kind"))
+        return sorted_evidence(
+            self.evidence.order_by("pk").values("id", "title", "url", "kind", "file")
+        )
 
 
 # What a new entry may become, with the words the forms and the API offer for each.
@@ -261,8 +295,13 @@ def new_entry_choices(user):
 
 
 def sorted_evidence(items):
-    """A `with_evidence()` annotation's items in the order they were added."""
-    return sorted(items or (), key=lambda item: item["id"])
+    """A `with_evidence()` annotation's items in the order they were added; a file's `url`
+    is the address that serves it (`evidence_path`)."""
+    ordered = sorted(items or (), key=lambda item: item["id"])
+    for item in ordered:
+        if not item.get("url") and item.get("file"):
+            item["url"] = evidence_path(item["id"])
+    return ordered
 
 
 def can_review(user):
@@ -322,6 +361,7 @@ def record_status(
     note="",
     evidence=(),
     state=ReviewState.DRAFT,
+    request=None,
 ):
     """Record one assessment, the one write path shared by the admin, imports and the API.
 
@@ -329,6 +369,8 @@ def record_status(
     their own parties, reviewers for any party and for the region). `state` is what the new
     entry becomes (`NEW_ENTRY_STATES`): a draft, submitted for review, or published at once,
     which only a reviewer may do. `evidence` is an iterable of dicts with title, url and kind.
+    `request`, a reporting round's RoundRequest, makes the entry its answer: the round must
+    be open and the entry about the request's instrument and party (`check_entry`).
     """
     state = ReviewState(state)
     if state not in NEW_ENTRY_STATES:
@@ -340,6 +382,8 @@ def record_status(
     if publish and not can_review(by):
         raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
     check_as_of(as_of)
+    if request is not None:
+        request.check_entry(instrument=instrument, party=party, as_of=as_of)
     entry = ImplementationStatus(
         instrument=instrument,
         party=party,
@@ -348,6 +392,7 @@ def record_status(
         as_of=as_of,
         note=note,
         recorded_by=by,
+        request=request,
     )
     entry.review_state = state
     if publish:
@@ -366,28 +411,70 @@ def record_status(
     return entry
 
 
+# The states in which an entry is still its author's to change: a draft, or an entry a
+# reviewer rejected and sent back with a comment.
+EDITABLE_STATES = (ReviewState.DRAFT, ReviewState.REJECTED)
+
+
+def may_edit_status(user, entry):
+    """Whether `user` may change `entry`'s figures, note and evidence.
+
+    Business rule: only a draft or a rejected entry is changed, and only by its author or a
+    fellow country editor of its party. A reviewer never edits someone else's figures: they
+    reject with a comment, or record an entry of their own. Submitted and published entries
+    are changed by nobody; a correction is a new entry."""
+    if entry.review_state not in EDITABLE_STATES or not user.is_active:
+        return False
+    if entry.recorded_by_id == user.pk:
+        return True
+    return not can_review(user) and can_report_for(user, entry.party)
+
+
+def check_editable(entry, *, by):
+    """Refuse a change to `entry` by `by` with the rule it breaks."""
+    if may_edit_status(by, entry):
+        return
+    if entry.review_state not in EDITABLE_STATES:
+        state = entry.get_review_state_display().lower()
+        raise PermissionDenied(
+            f"{entry.label} is {state}: nobody changes it; record a new entry instead."
+        )
+    raise PermissionDenied(
+        f"{entry.label} is {entry.recorded_by or 'another user'}'s to change; reject it with "
+        "a comment or record an entry of your own."
+    )
+
+
 @transaction.atomic
 def submit_status(entry, *, by):
-    """A draft goes to the review queue; only its author or a reviewer may send it."""
-    if entry.review_state != ReviewState.DRAFT:
+    """A draft, or a rejected entry its author has reworked, goes to the review queue; only
+    its author or a reviewer may send it. The reviewers are told by mail."""
+    if entry.review_state not in EDITABLE_STATES:
         state = entry.get_review_state_display().lower()
         raise ValidationError(f"Only a draft can be submitted; this entry is {state}.")
     if not (entry.recorded_by_id == by.pk or can_review(by)):
         raise PermissionDenied("Only the author or a reviewer may submit this entry.")
     entry.review_state = ReviewState.SUBMITTED
     save_versioned(entry, version=entry.version, update_fields=["review_state"])
+    transaction.on_commit(lambda: mail_reviewers(entry))
     return entry
 
 
 @transaction.atomic
 def review_status(entry, *, by, publish, comment=""):
-    """Publish or reject a submitted (or draft) entry. Published entries are final."""
+    """Publish or reject a submitted (or draft) entry. Published entries are final; a
+    rejected one goes back to its author, who may change it and submit it again. The
+    author is told by mail, with the comment."""
     if not can_review(by):
         raise PermissionDenied(f"{by.get_username()} may not review status entries.")
     if entry.review_state in (ReviewState.PUBLISHED, ReviewState.REJECTED):
         raise ValidationError(
             f"This entry is already {entry.get_review_state_display().lower()}; "
-            "record a new entry to correct it."
+            + (
+                "record a new entry to correct it."
+                if entry.review_state == ReviewState.PUBLISHED
+                else "its author may change it and submit it again."
+            )
         )
     if not publish and not comment.strip():
         raise ValidationError({"review_comment": "Say why the entry is rejected."})
@@ -408,7 +495,173 @@ def review_status(entry, *, by, publish, comment=""):
     audit.event_on_commit(
         "status_published" if publish else "status_rejected", user=by, object=describe(entry)
     )
+    transaction.on_commit(lambda: mail_author(entry))
     return entry
+
+
+# Mail: the reviewers on submission, the author on a decision -----------------------------
+
+
+def entry_link(entry, view="change"):
+    """The absolute address of an entry's admin page (`view`: "change" or "review")."""
+    from django.urls import reverse
+
+    path = reverse(f"admin:declarations_implementationstatus_{view}", args=[entry.pk])
+    return settings.TRACKER_SITE_URL.rstrip("/") + path
+
+
+def reviewers():
+    """Active users who may publish entries, as the mail's recipients."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(
+        content_type__app_label="declarations", codename="review_implementationstatus"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions=permission)
+            | Q(groups__permissions=permission)
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("username")
+    )
+
+
+def mail_reviewers(entry):
+    """Tell each reviewer that `entry` waits for review, with a link to its review page."""
+    from django.core.mail import EmailMessage, mailers
+
+    author = entry.recorded_by.get_username() if entry.recorded_by else "someone"
+    messages = [
+        EmailMessage(
+            subject=f"[Declaration tracker] To review: {entry.label}",
+            body=f"{author} submitted {entry.label} for review: {entry.get_status_display()}"
+            + (f", {entry.progress}%" if entry.progress is not None else "")
+            + f".\n\nReview it: {entry_link(entry, 'review')}\n",
+            to=[user.email],
+        )
+        for user in reviewers()
+        if user.pk != entry.recorded_by_id
+    ]
+    return mailers.default.send_messages(messages) if messages else 0
+
+
+def mail_author(entry):
+    """Tell `entry`'s author what the reviewer decided, with the comment and a link."""
+    from django.core.mail import EmailMessage, mailers
+
+    author = entry.recorded_by
+    if author is None or not author.email or author.pk == entry.reviewed_by_id:
+        return 0
+    published = entry.review_state == ReviewState.PUBLISHED
+    outcome = "published" if published else "rejected"
+    lines = [f"{entry.label}: {outcome} by {entry.reviewed_by.get_username()}."]
+    if entry.review_comment:
+        lines += ["", f"Comment: {entry.review_comment}"]
+    if not published:
+        lines += ["", "It is back with you as a draft: change it and submit it again."]
+    lines += ["", entry_link(entry)]
+    message = EmailMessage(
+        subject=f"[Declaration tracker] {entry.label}: {outcome}",
+        body="\n".join(lines) + "\n",
+        to=[author.email],
+    )
+    return mailers.default.send_messages([message])
+
+
+# Evidence files: what ministries actually send (minutes, reports, spreadsheets, photos).
+# Each type is recognised by its first bytes, not by its name or the browser's word for it.
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+def sniff_evidence_type(head, archive_names=()):
+    """The extension a file's content says it is (".pdf", ...), or None. `archive_names`
+    are the member names when the file is a ZIP (DOCX and XLSX are ZIP packages)."""
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if head.startswith(b"PK\x03\x04"):
+        if "word/document.xml" in archive_names:
+            return ".docx"
+        if "xl/workbook.xml" in archive_names:
+            return ".xlsx"
+    return None
+
+
+def check_evidence_file(upload):
+    """An evidence file must be a PDF, DOCX, XLSX, PNG or JPEG by its content, named as
+    what it is, and at most TRACKER_EVIDENCE_MAX_BYTES."""
+    import os
+    import zipfile
+
+    limit = settings.TRACKER_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"{upload.name} is {upload.size / 1_048_576:.1f} MB; evidence files may be "
+            f"{limit / 1_048_576:.0f} MB at most."
+        )
+    extension = os.path.splitext(upload.name)[1].lower()
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError(
+            f"{upload.name}: evidence files are PDF, DOCX, XLSX, PNG or JPEG documents."
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    names = ()
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = ()
+    upload.seek(0)
+    found = sniff_evidence_type(head, names)
+    same = {".jpg", ".jpeg"} if extension in {".jpg", ".jpeg"} else {extension}
+    if found not in same:
+        raise ValidationError(
+            f"{upload.name} is not a {extension[1:].upper()} file by its content"
+            + (f" (it looks like a {found[1:].upper()} file)." if found else ".")
+        )
+    return upload
+
+
+def evidence_storage():
+    """Where evidence files are kept: the "evidence" storage (STORAGES), never a public path."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
+def evidence_file_name(instance, filename):
+    """A random name with the file's extension: names given by uploaders are not trusted
+    as paths, and the title keeps what the file is."""
+    import os
+    import uuid
+
+    return f"evidence/{uuid.uuid4().hex}{os.path.splitext(filename)[1].lower()}"
+
+
+def evidence_path(evidence_id):
+    """The address that serves an evidence file to those who may see its entry."""
+    from django.urls import reverse
+
+    return reverse("admin:declarations_implementationstatus_evidence", args=[evidence_id])
 
 
 class Evidence(models.Model):
@@ -416,13 +669,41 @@ class Evidence(models.Model):
         ImplementationStatus, on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(max_length=200, validators=[validate_storable_text])
-    url = models.URLField(max_length=500, validators=[validate_storable_text])
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="A link; or upload a file.",
+    )
+    file = models.FileField(
+        upload_to=evidence_file_name,
+        storage=evidence_storage,
+        max_length=200,
+        blank=True,
+        validators=[check_evidence_file],
+        help_text="A PDF, DOCX, XLSX, PNG or JPEG file, instead of a link.",
+    )
     kind = models.CharField(max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
 
     class Meta:
         ordering = ["status", "pk"]
         verbose_name_plural = "evidence"
-        constraints = [choices_check("kind", EvidenceKind, "evidence_kind_valid")]
+        constraints = [
+            choices_check("kind", EvidenceKind, "evidence_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="evidence_link_or_file",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def href(self):
+        """The link, or the address serving the file (to those who may see the entry)."""
+        return self.url or evidence_path(self.pk)
+
+    def clean(self):
+        if bool(self.url) == bool(self.file):
+            raise ValidationError("Give either a link or a file for each piece of evidence.")

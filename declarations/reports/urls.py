@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/overdue/", views.overdue_report, name="report_overdue"),
     path("reports/stale/", views.stale_report, name="report_stale"),
     path("reports/changes/", views.changes_report, name="report_changes"),
+    path("reports/rounds/<int:pk>/", views.round_report, name="report_round"),
     path("reports/search/", views.search, name="report_search"),
     # Background jobs (large downloads, imports): for the user who asked only.
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),

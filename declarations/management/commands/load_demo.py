@@ -37,7 +37,8 @@ class Command(BaseCommand):
             + ("already imported." if plan.unchanged else "imported.")
         )
         if demo.load_sample_progress(recorder=users["editor"]):
-            demo.submit_sample_draft(country_editor=users["malaysia"])
+            round_ = demo.open_sample_round(editor=users["editor"])
+            demo.submit_sample_draft(country_editor=users["malaysia"], round_=round_)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Sign in at http://127.0.0.1:{port}/admin/ with one of:")

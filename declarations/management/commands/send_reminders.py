@@ -1,4 +1,5 @@
-"""Email each party's editors what needs their attention: overdue and stale items.
+"""Email each party's editors what needs their attention: overdue and stale items, and
+the open requests of reporting rounds on their reminder days (TRACKER_ROUND_REMINDER_DAYS).
 
 The rules (whose items, at most one mail a person a day) are in `declarations.reminders`.
 Run it from cron, e.g. daily; `--enqueue` hands the run to a worker instead, which is what
@@ -13,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from declarations.jobs import start_job
-from declarations.models import JobKind, Party
+from declarations.models import JobKind, Party, ReportingRound
+from declarations.models.rounds import remind_round, reminder_due
 from declarations.reminders import send_reminders, send_reminders_job
 from tracker.progress import Progress
 
@@ -72,7 +74,13 @@ class Command(BaseCommand):
             self.stderr.write(warning)
         for line in outcome.lines:
             self.stdout.write(line)
+        rounds = [r for r in ReportingRound.objects.filter(state="open") if reminder_due(r, day)]
         if dry_run:
             self.stdout.write(f"Dry run: {outcome.planned} reminder(s) not sent.")
+            for round_ in rounds:
+                self.stdout.write(f"Dry run: reminders for “{round_}” not sent.")
             return
         self.stdout.write(self.style.SUCCESS(f"Sent {outcome.sent} reminder(s)."))
+        for round_ in rounds:
+            count = remind_round(round_, today=day, base_url=base_url)
+            self.stdout.write(self.style.SUCCESS(f"“{round_}”: sent {count} round reminder(s)."))

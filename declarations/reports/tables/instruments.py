@@ -38,7 +38,9 @@ def instrument_tables(*, at, keep, entries, milestones, references):
                 Column("Status", lambda e: e.status, "status"),
                 Column("Progress", lambda e: e.progress, "progress"),
                 Column("Note", lambda e: e.note, "block"),
-                Column("Evidence", lambda e: [(x.title, x.url) for x in e.evidence.all()], "links"),
+                Column(
+                    "Evidence", lambda e: [(x.title, x.href) for x in e.evidence.all()], "links"
+                ),
                 Column("Published", lambda e: e.published_at.date(), "date"),
             ],
             entries,

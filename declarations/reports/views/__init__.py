@@ -11,6 +11,7 @@ from .changes import changes_report, search
 from .instruments import country_matrix, instrument_report, overdue_report, stale_report
 from .jobs import job_detail, job_download, job_retry, job_status
 from .overview import dashboard, home, scorecard
+from .rounds import round_report
 
 __all__ = [
     "changes_report",
@@ -23,6 +24,7 @@ __all__ = [
     "job_retry",
     "job_status",
     "overdue_report",
+    "round_report",
     "scorecard",
     "search",
     "stale_report",

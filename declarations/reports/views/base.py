@@ -65,6 +65,10 @@ def date_param(request, name):
     try:
         return checked(name, datetime.date.fromisoformat(raw))
     except ValueError:
+        pass
+    try:  # as the report forms' date boxes show it, day first
+        return checked(name, datetime.datetime.strptime(raw, "%d/%m/%Y").date())
+    except ValueError:
         raise BadRequest(f"{name}={raw!r} is not a date: use YYYY-MM-DD.") from None
 
 
