@@ -89,12 +89,16 @@ def fill_every_text_column(text):
     included, past every validator; the unique names of a party and a theme too."""
     filled = []
     for model in apps.get_app_config("declarations").get_models():
-        values = {}
         for field in text_columns(model):
             value = f"https://example.org/{text}" if isinstance(field, models.URLField) else text
-            values[field.name] = value[: field.max_length] if field.max_length else value
-        if values and model._default_manager.update(**values):
-            filled += [f"{model.__name__}.{name}" for name in values]
+            value = value[: field.max_length] if field.max_length else value
+            # An optional address left empty stays empty: evidence is a link or a file,
+            # never both.
+            rows = model._default_manager.all()
+            if isinstance(field, models.URLField) and field.blank:
+                rows = rows.exclude(**{field.name: ""})
+            if rows.update(**{field.name: value}):
+                filled.append(f"{model.__name__}.{field.name}")
     return filled
 
 

@@ -5,6 +5,7 @@ not revealed either; staff read every job's state in the admin instead.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,8 +50,16 @@ def job_download(request, pk):
                 content_type="text/plain; charset=utf-8",
             )
         return redirect("job_detail", pk=job.pk)
+    try:
+        file = job.open_file()
+    except (OSError, ValueError, SuspiciousFileOperation):
+        # A file name the storage refuses, or a file gone from under it.
+        return HttpResponseGone(
+            "This download's file is no longer available; ask for it again.",
+            content_type="text/plain; charset=utf-8",
+        )
     response = FileResponse(
-        job.open_file(),
+        file,
         as_attachment=True,
         filename=job.download_name,
         content_type=job.content_type or "application/octet-stream",

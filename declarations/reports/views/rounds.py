@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ...models import ReportingRound, round_summary
 from .. import charts, exports
+from ..exports import Heading
 from ..tables.rounds import attach_entries, progress_sections, summary_lines
 from .base import report_access, respond
 
@@ -70,6 +71,10 @@ def round_report(request, pk):
         }
 
     return respond(
-        request, template="declarations/round.html", tables=tables, filename=filename,
+        request,
+        template="declarations/round.html",
+        tables=tables,
+        filename=filename,
+        heading=Heading(title, (("As at", at),), tuple(summary)),
         context=context,
-    )  # fmt: skip
+    )
