@@ -45,6 +45,11 @@ from .declarations import (
     Reference,
     tracking,
 )
+from .evidence import (
+    EVIDENCE_TYPES,
+    Evidence,
+    check_evidence_file,
+)
 from .instruments import (
     Instrument,
     InstrumentQuerySet,
@@ -65,6 +70,12 @@ from .reminders import (
     ReminderKind,
     SentReminder,
 )
+from .reviews import (
+    check_editable,
+    may_edit_status,
+    review_status,
+    submit_status,
+)
 from .rounds import (
     ReportingRound,
     RequestState,
@@ -78,26 +89,19 @@ from .rounds import (
     round_summary,
 )
 from .statuses import (
-    EVIDENCE_TYPES,
     NEW_ENTRY_STATES,
     REGION_LABEL,
-    Evidence,
     ImplementationStatus,
     ImplementationStatusQuerySet,
     JSONArrayAgg,
     can_report_for,
     can_review,
     check_as_of,
-    check_editable,
-    check_evidence_file,
-    may_edit_status,
     new_entry_choices,
     record_status,
     reportable_parties,
     reporting_scope,
-    review_status,
     sorted_evidence,
-    submit_status,
 )
 from .tokens import (
     ApiToken,
