@@ -281,6 +281,21 @@ def csv_names(client, url):
     return {row[0] for row in block[1:]}
 
 
+def xlsx_names(client, url):
+    from openpyxl import load_workbook
+
+    response = client.get(url + "&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    sheet = book[book.sheetnames[1]]  # after the Summary
+    return {row[0] for row in list(sheet.iter_rows(values_only=True))[1:]}
+
+
+def api_csv_slugs(api, query):
+    text = api.get(f"/api/v1/instruments/?page_size=100&format=csv&{query}").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {row["slug"] for row in rows}
+
+
 def names(world, slugs):
     return {node.obj.name for node in world.nodes if node.obj.slug in slugs}
 
@@ -336,10 +351,13 @@ def check_lists(world, client, api, at):
         for rule, oracle in (("overdue", world.overdue), ("stale", world.stale)):
             expected = world.slugs(oracle, at, declaration)
             tracked = "&tracked=true" if rule == "stale" else ""
-            assert api_slugs(api, f"as_of={day}&{rule}=true{tracked}{scope}") == expected, rule
+            query = f"as_of={day}&{rule}=true{tracked}{scope}"
+            assert api_slugs(api, query) == expected, rule
+            assert api_csv_slugs(api, query) == expected, rule
             url = f"/reports/{rule}/?as_of={day}{scope}"
             assert report_names(client, url) == names(world, expected), rule
             assert csv_names(client, url) == names(world, expected), rule
+            assert xlsx_names(client, url) == names(world, expected), rule
         for status in {world.overall(n, at)[0] for n in world.nodes} - {None}:
             expected = {
                 n.obj.slug
