@@ -39,7 +39,7 @@ from ..models import (
     record_status,
     reporting_scope,
 )
-from ..text import validate_storable_text
+from ..text import unstorable_in, validate_storable_text
 from .spreadsheets import ImportProblem
 from .spreadsheets import read_table as read_spreadsheet
 
@@ -319,8 +319,11 @@ def validate(table, *, user, state=ReviewState.DRAFT):
     queries, whatever the number of rows.
     """
     records = read_rows(table)
+    # Only slugs the database can hold are looked up (PostgreSQL refuses a NUL even in a
+    # query); any other cell is refused by its row's form.
+    slugs = {record.get("instrument", "") for _, record in records}
     instruments = Instrument.objects.in_bulk(
-        {record.get("instrument", "") for _, record in records}, field_name="slug"
+        {slug for slug in slugs if not unstorable_in(slug)}, field_name="slug"
     )
     parties = {party.code.upper(): party for party in Party.objects.all()}
     if ReviewState(state) == ReviewState.PUBLISHED and can_review(user):
