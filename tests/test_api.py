@@ -456,6 +456,17 @@ class TestInstruments:
         message = response.json()["expand"][0]
         assert "'history'" in message and "status_by_party" in message
 
+    @pytest.mark.parametrize("query", ["expand=,", "expand=themes,,cited_by", "expand=themes,"])
+    def test_an_empty_name_in_an_expansion_list_is_a_400(self, reader, roadmap, query):
+        response = reader.get(f"{API}/instruments/?{query}")
+        assert response.status_code == 400
+        assert "empty name" in response.json()["expand"][0]
+
+    def test_an_empty_expansion_is_a_400_asking_for_a_value(self, reader, roadmap):
+        response = reader.get(f"{API}/instruments/?expand=")
+        assert response.status_code == 400
+        assert "expand" in response.json()
+
     def test_an_invalid_filter_value_is_a_400(self, reader, roadmap):
         response = reader.get(f"{API}/instruments/?status=finished-ish")
         assert response.status_code == 400

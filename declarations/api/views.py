@@ -260,12 +260,13 @@ class InstrumentViewSet(ReadOnlyViewSet):
         """The collections a list should include: `?expand=a,b` or `?expand=a&expand=b`."""
         if getattr(self, "action", None) != "list":
             return frozenset(EXPANDABLE)
-        names = {
-            name.strip()
-            for value in self.request.query_params.getlist("expand")
-            for name in value.split(",")
-            if name.strip()
-        }
+        values = self.request.query_params.getlist("expand")
+        pieces = [name.strip() for value in values for name in value.split(",")]
+        if "" in pieces:
+            raise ValidationError(
+                {"expand": ["An empty name between commas; list names like expand=themes,milestones."]}
+            )
+        names = set(pieces)
         unknown = sorted(names - set(EXPANDABLE))
         if unknown:
             raise ValidationError(
