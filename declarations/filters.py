@@ -113,7 +113,7 @@ class InstrumentFilter(AsOfFilterSet):
     theme = filters.CharFilter(method="filter_theme", label="Theme slug")
     party = filters.CharFilter(method="filter_party", label="Party code (lead or reporting)")
     status = filters.MultipleChoiceFilter(
-        choices=[*Status.choices, (NO_INFORMATION, "No information")],
+        choices=[*Status.choices, (NO_INFORMATION, "No information (same as no_information)")],
         method="filter_status",
         label="Current status",
     )
@@ -147,9 +147,12 @@ class InstrumentFilter(AsOfFilterSet):
         return queryset.for_party(value)
 
     def filter_status(self, queryset, name, values):
-        condition = Q(current_status__in=[v for v in values if v != NO_INFORMATION])
-        if NO_INFORMATION in values:
-            condition |= Q(current_status__isnull=True)
+        # Never assessed and assessed as "no information" are one category, as the pages
+        # count them: either name finds both.
+        values = set(values)
+        condition = Q(current_status__in=values - {NO_INFORMATION})
+        if values & {NO_INFORMATION, Status.NO_INFORMATION}:
+            condition |= Q(current_status__isnull=True) | Q(current_status=Status.NO_INFORMATION)
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):

@@ -467,6 +467,15 @@ class TestInstruments:
         assert response.status_code == 400
         assert "expand" in response.json()
 
+    @pytest.mark.parametrize("name", ["no_information", "none"])
+    def test_no_information_finds_the_never_assessed_and_the_no_information_entries(
+        self, reader, roadmap, name
+    ):
+        said = make_instrument(slug="said-nothing")
+        make_status(said, status=Status.NO_INFORMATION, as_of=D(2026, 1, 1))
+        body = reader.get(f"{API}/instruments/?status={name}").json()
+        assert {row["slug"] for row in body["results"]} == {"said-nothing", "acdn-phase-1"}
+
     def test_an_invalid_filter_value_is_a_400(self, reader, roadmap):
         response = reader.get(f"{API}/instruments/?status=finished-ish")
         assert response.status_code == 400

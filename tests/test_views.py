@@ -77,7 +77,7 @@ def counted(declaration, at):
         .filter(tracking("references__"), references__clause__declaration=declaration)
         .distinct()
     )
-    return Counter(instrument.current_status for instrument in instruments)
+    return Counter(i.current_status or Status.NO_INFORMATION for i in instruments)
 
 
 def small_world():
@@ -206,6 +206,22 @@ def test_the_dashboard_counts_a_long_list_in_full_and_shows_its_first_rows(
         assert [i.name for i in overdue.rows] == [f"Late {n:02}" for n in range(DASHBOARD_ROWS)]
 
 
+def test_never_assessed_and_no_information_are_one_row_on_the_dashboard(client, manager):
+    declaration = make_declaration(slug="one-category")
+    make_instrument(make_clause(declaration), slug="never-assessed")
+    said = make_instrument(make_clause(declaration), slug="said-nothing")
+    make_status(said, status=Status.NO_INFORMATION, as_of=D(2026, 1, 1))
+    client.force_login(manager)
+
+    context = client.get("/reports/?as_of=2026-06-30").context
+    assert context["overall"].counts == {Status.NO_INFORMATION: 2}
+    assert [row[1] for row in context["tables"][0].rows] == [2]
+    text = b"".join(client.get("/reports/?as_of=2026-06-30&format=csv").streaming_content)
+    lines = text.decode("utf-8-sig").splitlines()
+    rows = [line for line in lines if line.startswith("No information,")]
+    assert rows == ["No information,2,100"]
+
+
 def test_the_dashboard_counts_equal_the_queryset_methods_for_the_seed(client, manager):
     declaration = seed_with_sample_statuses()
     client.force_login(manager)
@@ -215,7 +231,7 @@ def test_the_dashboard_counts_equal_the_queryset_methods_for_the_seed(client, ma
     # The headline counts the instruments a trackable clause cites, each once; milestones
     # give their instrument its per cent complete and are not counted on their own.
     tracked = Instrument.objects.tracked().cited().with_current_status(at=SAMPLE_DAY)
-    expected = Counter(instrument.current_status for instrument in tracked)
+    expected = Counter(i.current_status or Status.NO_INFORMATION for i in tracked)
     overall = response.context["overall"]
     assert overall.counts == expected
     assert overall.total == Instrument.objects.tracked().cited().count()

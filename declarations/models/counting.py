@@ -184,6 +184,8 @@ class Rollup:
     from_milestones: int = 0
 
     def add(self, status, progress, milestones=None):
+        # Never assessed and assessed as "no information" are one category on every page.
+        status = status or Status.NO_INFORMATION
         self.counts[status] = self.counts.get(status, 0) + 1
         self.done += rolled_completion(status, progress, milestones)
         if milestones is not None:
