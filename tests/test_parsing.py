@@ -1731,3 +1731,31 @@ def test_the_body_that_speaks_inside_a_cabled_paragraph_starts_the_resolution():
     parsed = parse_declaration(text)
     assert leads_of(parsed) == ["HAVING ASKED", "DECIDES"]
     assert [c.part for c in parsed.clauses] == [Part.PREAMBLE, Part.OPERATIVE]
+
+
+def test_a_vision_named_with_its_year_is_an_instrument_and_a_bare_vision_is_not():
+    text = "\n".join(
+        [
+            "The Ministers met in Honiara on 2 May 2031;",
+            "HEREBY DECLARE TO:",
+            "SUPPORT the Pacific Harbour Vision 2050 and the vision of safer reefs;",
+        ]
+    )
+    names = [i.name for i in parse_declaration(text).instruments]
+    assert names == ["Pacific Harbour Vision 2050"]
+
+
+def test_resolutions_cited_by_a_cables_number_and_session_are_each_listed():
+    text = "\n".join(
+        [
+            "The Economic and Social Council -",
+            "Taking into account the resolutions of the Assembly on ports (301-V) and on "
+            "reefs (302-V),",
+            "Requests a report.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert [(i.clause, i.name) for i in parsed.instruments] == [
+        ("pre-1", "Resolution 301 (V)"),
+        ("pre-1", "Resolution 302 (V)"),
+    ]
