@@ -1651,3 +1651,111 @@ def test_a_preambles_participle_keeps_its_lead_over_a_that_clause_or_a_relative(
         ]
     )
     assert leads_of(parse_declaration(text)) == ["NOTING", "RECALLING", "DECIDES"]
+
+
+def test_a_paragraph_broken_at_a_hyphen_across_blank_lines_is_one_paragraph():
+    text = "\n\n".join(
+        [
+            "We, the Harbour Ministers, gathered in Port Vila on 3 May 2031.",
+            "We welcome the work of the Tide-",
+            "Watch groups on reef safety.",
+            "We support the pilots.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert leads_of(parsed) == ["WELCOME", "SUPPORT"]
+    assert "Tide-Watch groups" in parsed.operative[0].text
+
+
+def test_a_numbered_item_led_by_adopted_is_a_clause_not_the_closing_line():
+    text = "\n".join(
+        [
+            "At the invitation of the Government of Fiji the Ministers met in Suva, and",
+            "  1. Adopted the Suva Declaration on Reef Safety.",
+            "  2. Agreed to meet again in 2032.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert leads_of(parsed) == ["ADOPTED", "AGREED"]
+    assert [i.name for i in parsed.instruments] == ["Suva Declaration on Reef Safety"]
+
+
+def test_a_first_person_paragraph_with_a_verb_outside_the_vocabulary_keeps_an_unknown_lead():
+    text = "\n\n".join(
+        [
+            "We, the Heads of Government, gathered in Apia on 4 June 2031.",
+            "2. We had frank discussions on the Reef Vision 2040.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert [c.printed_number for c in parsed.operative] == ["2"]
+    assert parsed.operative[0].verb_class == VerbClass.UNKNOWN
+    assert any("'had'" in w for w in parsed.warnings)
+
+
+def test_a_download_link_ends_the_text_and_the_site_text_after_it_is_dropped():
+    text = "\n".join(
+        [
+            "The Ministers welcomed the new harbour rules.",
+            "The Ministers agreed to meet in 2032.",
+            "Download the full Statement here.",
+            "- ABOUT USThe Harbour Forum was founded in 1990.",
+            "The Forum's members always strive to keep harbours safe.",
+        ]
+    )
+    assert leads_of(parse_declaration(text)) == ["WELCOMED", "AGREED"]
+
+
+def test_a_first_paragraph_saying_what_who_acts_did_is_a_clause_not_the_opening():
+    text = "\n".join(
+        [
+            "The Ministers of the Forum expressed concern over the storm of 2 March 2031.",
+            "The Ministers welcomed the relief effort.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert leads_of(parsed) == ["EXPRESSED", "WELCOMED"]
+
+
+def test_the_body_that_speaks_inside_a_cabled_paragraph_starts_the_resolution():
+    text = "\n\n".join(
+        [
+            "Cablegram 12, NEW YORK, 3 May 1950",
+            "1\\. My 11. Following is the resolution adopted today. The General Assembly - "
+            "Having asked the Harbour Commission to report,",
+            "Decides to keep the question under review.",
+            " _[1] The Commission met twice.",
+            "_[AA : A1838, 1/2/3]_",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert leads_of(parsed) == ["HAVING ASKED", "DECIDES"]
+    assert [c.part for c in parsed.clauses] == [Part.PREAMBLE, Part.OPERATIVE]
+
+
+def test_a_vision_named_with_its_year_is_an_instrument_and_a_bare_vision_is_not():
+    text = "\n".join(
+        [
+            "The Ministers met in Honiara on 2 May 2031;",
+            "HEREBY DECLARE TO:",
+            "SUPPORT the Pacific Harbour Vision 2050 and the vision of safer reefs;",
+        ]
+    )
+    names = [i.name for i in parse_declaration(text).instruments]
+    assert names == ["Pacific Harbour Vision 2050"]
+
+
+def test_resolutions_cited_by_a_cables_number_and_session_are_each_listed():
+    text = "\n".join(
+        [
+            "The Economic and Social Council -",
+            "Taking into account the resolutions of the Assembly on ports (301-V) and on "
+            "reefs (302-V),",
+            "Requests a report.",
+        ]
+    )
+    parsed = parse_declaration(text)
+    assert [(i.clause, i.name) for i in parsed.instruments] == [
+        ("pre-1", "Resolution 301 (V)"),
+        ("pre-1", "Resolution 302 (V)"),
+    ]

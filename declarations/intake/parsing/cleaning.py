@@ -27,6 +27,9 @@ _FORMULA = (
 )
 _FORMULA_RE = re.compile(_FORMULA)
 _TRAILING_FORMULA_RE = re.compile(rf"^(.*?\S)\s+({_FORMULA})\s*(?:\[[^\]]*\])?\s*$")
+# "... resolution adopted today. The General Assembly - Having asked ...": the body that
+# speaks after a full stop, then a dash or colon and the resolution's first paragraph.
+_INNER_FORMULA_RE = re.compile(rf"^(.*?[.:])\s+({_FORMULA})\s+(?=[A-Z])")
 # "BELIEVES 3. That ...", "...; and 8. The intention ...": a paragraph number inside a line.
 _INLINE_NUMBER_RE = re.compile(r"(?<=\S)\s+(?:(\d{1,3})\.|\((\d{1,2})\))\s+(?=['\"‘“]?[A-Z])")
 # "Recogniz[ing]", "f[or]": letters an editor restored inside a word.
@@ -40,7 +43,7 @@ def _clean(line: str) -> str:
         line = _HTML_TAG_RE.sub("", line)  # "10<sup>th</sup>", "<br/>", "<strong>"
     line = html.unescape(line) if "&" in line else line
     line = re.sub(r"[\u00a0\u2000-\u200b\u202f\ufeff\t]", " ", line)
-    line = _MD_HEADING_RE.sub("", line)
+    line = _MD_HEADING_RE.sub("", line).strip()  # " _[1] ...": emphasis marks at the start
     line = _MD_ESCAPED_NUMBER_RE.sub(r"\1\2", line)
     line = _EMPHASIS_RE.sub("", line)
     line = _FOOTNOTE_REF_RE.sub("", line)
@@ -103,8 +106,11 @@ def _split_run_on_lines(raw_lines: list[str]) -> list[str]:
         cleaned = _clean(raw)
         pending = [cleaned]
         trailing = _TRAILING_FORMULA_RE.match(cleaned)
+        inner = _INNER_FORMULA_RE.match(cleaned)
         if trailing and not _FORMULA_RE.fullmatch(trailing.group(1)):
             pending = [trailing.group(1), trailing.group(2)]
+        elif inner and re.search(r"[:\-–—]$", inner.group(2)):
+            pending = [inner.group(1), inner.group(2), cleaned[inner.end() :]]
         pieces: list[str] = []
         for line in pending:
             start = _LINE_NUMBER_RE.match(line)

@@ -284,8 +284,16 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
         name = re.sub(r"\((\w+)\)", lambda g: f"({g.group(1).upper()})", match.group())
         name = re.sub(r"^resolution", "Resolution", re.sub(r"\s+", " ", name))
         mentions.append(_Mention(match.start(), match.end(), name, "", Kind.RESOLUTION))
+    if re.search(r"\b[Rr]esolutions?\b", text):  # "... development (198-III)": as cabled
+        for match in _CABLED_NUMBER_RE.finditer(text, offset):
+            name = f"Resolution {match.group(1)} ({match.group(2)})"
+            mentions.append(_Mention(match.start(), match.end(), name, "", Kind.RESOLUTION))
     mentions.sort(key=lambda m: m.start)
     return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
+
+
+# A resolution's number and session in parentheses, as cables cite them: "(198-III)".
+_CABLED_NUMBER_RE = re.compile(r"\((\d{1,4})-([IVXLC]{1,6})\)")
 
 
 def _is_held(text: str, mention: _Mention, offset: int) -> bool:

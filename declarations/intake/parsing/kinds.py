@@ -22,7 +22,7 @@ _KEYWORDS = [
         Kind.PLAN,
     ),
     (r"Frameworks?", Kind.FRAMEWORK),
-    (r"Vision Statements?", Kind.VISION_STATEMENT),
+    (r"Vision Statements?|Visions?(?= \d{4}\b)", Kind.VISION_STATEMENT),  # "Vision 2025"
     (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
     (r"Resolutions?", Kind.RESOLUTION),
     (r"Joint Declarations?|Declarations?|Decisions?", Kind.DECLARATION),

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .cleaning import (
+    _FORMULA_RE,
     _HEAD_LINES,
     _MD_HEADING_RE,
     _PAGE_NUMBER_RE,
@@ -61,6 +62,11 @@ _CLOSING_RE = re.compile(
     r"^(?:(?:ADOPTED|Adopted|DONE|Done|SIGNED|Signed|ISSUED|Issued)\s+"
     r"(?:in|at|on|this|by|the|IN|AT|ON|THIS)\b"
     r"|\d{1,3}(?:st|nd|rd|th)\s+plenary\s+meeting\b)"
+)
+# A web page's link to the whole document, after the text it gives.
+_END_LINK_RE = re.compile(
+    r"(?i)^(?:click\s+here\s+to\s+)?(?:download|read|view)\s+(?:the\s+)?(?:full\s+)?"
+    r"(?:text|statement|declaration|document|communiqu[eé]|pdf)(?:\s+(?:here|in\s+full))?\W*$"
 )
 _SEPARATOR_VERBS = ("DECLARE", "DECLARES", "DECIDE", "DECIDES", "AGREE", "AGREES", "RESOLVE")
 _SEPARATOR_FILLERS = {"WE", "DO", "HEREBY", "TO", "THE", "FOLLOWING", "AS", "FOLLOWS", "HAVE"}
@@ -200,7 +206,10 @@ def _classify(raw: str, blank_before: bool) -> _Line:
         else:
             line.marker = "bullet"
         line.content = content
-    if _CLOSING_RE.match(line.content):
+    if _END_LINK_RE.match(text):
+        line.kind = "end"  # "Download the full statement here.": what follows is the site's
+        return line
+    if _CLOSING_RE.match(line.content) and line.marker != "num":  # "1. Adopted the ..." leads
         line.kind = "closing"
     elif _is_separator(line.content):
         line.kind = "separator"
@@ -260,8 +269,12 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
         return True  # "4. in furtherance of ...": the next number, whatever its first word
     if line.content[:1].islower():
         return False  # a wrapped line, even across a blank line (page break)
+    if len(block.lines) == 1 and _FORMULA_RE.fullmatch(block.first.text):
+        return True  # "The General Assembly -" + "Having asked ...": the opening stands alone
     if not line.marker and _FUNCTION_WORD_END_RE.search(block.tail):
         return False  # "... on Partnering for" + "Change, Engaging the World"
+    if not line.marker and re.search(r"[A-Za-z]-$", block.tail):
+        return False  # "... in the relevant ADMM-" + "Plus EWGs": a word broken at its hyphen
     if line.blank_before:
         return True
     if line.marker == "num":

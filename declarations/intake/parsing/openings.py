@@ -33,6 +33,9 @@ _OPENING_START_RE = re.compile(
 _MET_RE = re.compile(r"\b(?:met|gathered|convened|assembled)\s+(?:here\s+)?(?:in|at)\s+[A-Z]")
 
 
+_MEETING_VERB_RE = re.compile(r"(?i)met|gathered|convened|assembled|held|reconvened")
+
+
 def _names_the_meeting(text: str) -> bool:
     sentence = re.split(r"[;:]|\.\s+(?=[A-Z])", text, maxsplit=1)[0]
     return text[:1].isupper() and bool(_MET_RE.search(sentence))
@@ -47,6 +50,9 @@ def _is_opening(text: str) -> bool:
     if re.match(r"(?i)we\s*,", text) or _FORMULA_RE.fullmatch(text.strip()):
         return True
     if re.match(r"(?:The|THE)\s|(?i:on the occasion)|(?:On|At) the invitation of\b", text):
+        acts = _subject_lead(text)
+        if acts is not None and not _MEETING_VERB_RE.fullmatch(acts.word):
+            return False  # "The Foreign Ministers expressed concern ...": a clause
         return bool(
             text.rstrip().endswith((",", ";", ":"))
             or re.search(r"(?i)\b(?:convened|gathered|held|met|assembled)\b", text)

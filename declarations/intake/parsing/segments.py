@@ -15,6 +15,7 @@ from .lines import (
 )
 from .openings import _is_opening
 from .statements import (
+    _NOT_AFTER,
     _opener_lead,
     _subject_lead,
 )
@@ -50,6 +51,8 @@ def _split_body(blocks: list[_Block]) -> _Body:
     sublist = ""  # the marker of the sub-items being folded into the last paragraph
     heading_lead: _Lead | None = None  # "BELIEVES" standing before "3. That ..."
     for index, block in enumerate(blocks):
+        if block.kind == "end" and body.paragraphs:
+            break  # the page's link to the whole document, and the site's text after it
         if after_closing:
             if block.kind in ("date", "closing"):
                 body.closing += " " + block.text
@@ -89,7 +92,7 @@ def _split_body(blocks: list[_Block]) -> _Body:
             if lead is None or (not lead.finite and lead.style == "title"):
                 lead = _opener_lead(text) or _participle_opener_lead(text, lead) or lead
             if lead is None and heading_lead is None:
-                lead = _subject_lead(text)
+                lead = _subject_lead(text) or _we_unknown_lead(text)
             if lead is not None:
                 heading_lead = None
             elif heading_lead is not None:
@@ -99,6 +102,16 @@ def _split_body(blocks: list[_Block]) -> _Body:
                 _Paragraph(text=text, lead=lead, printed_number=printed, marker=block.marker)
             )
     return body
+
+
+def _we_unknown_lead(text: str) -> _Lead | None:
+    """'We had constructive discussions ...': a paragraph in the first person whose verb is
+    not a lead word of the vocabulary - a clause with an unknown lead, not page text."""
+    match = re.match(r"We\s+(?:also\s+|further\s+)?([a-z]{2,})\b(?![,;:])", text)
+    if match is None or match.group(1) in _NOT_AFTER:
+        return None
+    word = match.group(1)
+    return _Lead(word=word, verb=word.upper(), base=None, finite=True, known=False, style="lower")
 
 
 def _is_sub_item(block: _Block, previous: _Paragraph, sublist: str) -> bool:
