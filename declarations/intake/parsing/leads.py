@@ -329,9 +329,14 @@ def _match_lead(text: str) -> _Lead | None:
             base, finite = _FORMS[(fixed,)]
             if we_led and base is None and fixed in _PAST_BASE:  # "We resolved to"
                 base, finite = _PAST_BASE[fixed], True
-    if core is None and i + 1 < len(words) and upper[i] == "HAVING" and fits(words[i + 1], False):
-        if re.fullmatch(r"[A-Z]{3,}ED|HEARD|TAKEN|SEEN|GIVEN|MADE|BEEN|BORNE", upper[i + 1]):
-            core, base, finite = ["HAVING", upper[i + 1]], None, False  # "Having asked ..."
+    if (
+        core is None
+        and i + 1 < len(words)
+        and upper[i] == "HAVING"
+        and fits(words[i + 1], False)
+        and re.fullmatch(r"[A-Z]{3,}ED|HEARD|TAKEN|SEEN|GIVEN|MADE|BEEN|BORNE", upper[i + 1])
+    ):
+        core, base, finite = ["HAVING", upper[i + 1]], None, False  # "Having asked ..."
     if core is None:
         return None
     written = upper[i : i + len(core)]
