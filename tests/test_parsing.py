@@ -1759,3 +1759,45 @@ def test_resolutions_cited_by_a_cables_number_and_session_are_each_listed():
         ("pre-1", "Resolution 301 (V)"),
         ("pre-1", "Resolution 302 (V)"),
     ]
+
+
+def statement_text(*paragraphs: str) -> str:
+    """A leaders' statement in the first person: title, opening, the given paragraphs."""
+    return "\n\n".join(
+        ["Leaders' Statement on Harbours", "We, the Leaders, met in Apia on 2 May 2031.", *paragraphs]
+    )
+
+
+def test_a_study_or_report_the_verb_governs_is_an_instrument_and_one_cited_is_not():
+    parsed = parse_declaration(
+        statement_text(
+            "We endorse the Joint Study on Harbour Pilotage and welcome the Report on "
+            "Reef Salvage in the Pacific.",
+            "We recall that, as the Annual Review of Harbour Safety showed, storms are rising.",
+        )
+    )
+    assert [(i.clause, i.name, i.kind, i.relation) for i in parsed.instruments] == [
+        ("op-1", "Joint Study on Harbour Pilotage", Kind.OTHER, Relation.APPROVES),
+        ("op-1", "Report on Reef Salvage in the Pacific", Kind.OTHER, Relation.WELCOMES),
+    ]
+
+
+def test_a_cited_report_still_lets_the_plan_it_names_be_found():
+    found = only_instrument(
+        "HEREBY DECLARE TO:",
+        "STRENGTHEN ports, as the Report on the Harbour Plan of Action advises;",
+    )
+    assert found.name == "Harbour Plan of Action"
+
+
+def test_a_we_sentence_inside_a_paragraph_governs_what_it_names():
+    parsed = parse_declaration(
+        statement_text(
+            "We reaffirm the role of ports as the engines of trade. With this in mind, we "
+            "endorse the Harbour Pilots Framework."
+        )
+    )
+    assert [(i.name, i.relation) for i in parsed.instruments] == [
+        ("Harbour Pilots Framework", Relation.APPROVES)
+    ]
+

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .kinds import (
     _EVENT_WORDS,
     _HELD_BEFORE_RE,
     _KEYWORD_RE,
+    REPORT,
     _RESOLUTION_RE,
     _keyword_kind,
 )
@@ -192,7 +194,12 @@ def _kind_of(name: str) -> str:
             head_end = match.start()
             break
     in_head = [kind for start, _, kind in found if start < head_end]
-    return in_head[-1] if in_head else found[0][2]
+    kind = in_head[-1] if in_head else found[0][2]
+    if kind == REPORT:  # "the Leaders' Review and Decision on ...": the decision's kind
+        before = re.search(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS))})\s", name)
+        head_end = before.start() if before else len(name)
+        kind = next((k for s, _, k in found if k != REPORT and s < head_end), REPORT)
+    return kind
 
 
 @dataclass
@@ -237,8 +244,14 @@ def _distinctive(span: list[_Token]) -> bool:
     return any(_is_cap(t) and not t.keyword and t.text.lower() not in _ARTICLES for t in span)
 
 
-def _find_mentions(text: str, offset: int) -> list[_Mention]:
-    """Names containing a kind keyword in text[offset:], with their acronym and kind."""
+def _find_mentions(
+    text: str, offset: int, governs: Callable[[int], bool] | None = None
+) -> list[_Mention]:
+    """Names containing a kind keyword in text[offset:], with their acronym and kind.
+
+    `governs(position)` says whether the paragraph's verb governs what stands there; a study
+    or report it does not govern is passed over, and the names inside it are read alone.
+    """
     tokens = [t for t in _tokens(text) if t.start >= offset]
     starts = [t.start for t in tokens]
     keyword_spans = []
@@ -269,15 +282,18 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
             if not _distinctive(span):
                 floor = right + 1
                 continue  # a bare "the Guidelines": nothing to track
-        floor = right + 1
         name_kind = _kind_of(name)
+        if name_kind == REPORT and governs is not None and not governs(span[0].start):
+            continue
+        floor = right + 1
         if name_kind in _ORG_PRONE_KINDS:
             before = text[max(0, span[0].start - 80) : span[0].start]
             after_keyword = text[start : span[-1].end]
             if _ORG_CONTEXT_RE.search(before) or _ORG_WORDS_RE.search(after_keyword):
                 continue  # "the Track II Network of ... Institutions (NADI)": an organisation
         acronym = _choose_acronym(span, (first - left, last - left))
-        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, name_kind))
+        kind = Kind.OTHER if name_kind == REPORT else name_kind
+        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, kind))
     for match in _RESOLUTION_RE.finditer(text, offset):
         if any(m.start <= match.start() < m.end for m in mentions):
             continue
@@ -330,6 +346,12 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
         inner = _match_lead(text[match.end() :])
         if inner is not None and inner.style == "upper" and inner.base is not None:
             regions.append((match.end(), inner.relation))
+    for match in _INNER_WE_RE.finditer(text, max(offset, 1)):
+        # "..., as a major instrument. With this vision, we endorse the X": each sentence's
+        # own subject and verb govern what it names.
+        inner = _match_lead("We" + text[match.end() : match.end() + 120])
+        if inner is not None and inner.base is not None and inner.finite:
+            regions.append((match.start(), inner.relation))
     if lead.style in ("title", "lower"):
         # "Explore ..., and support the convening of ...": a second verb in the paragraph's
         # own case, before its object, governs what follows it.
@@ -338,6 +360,10 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
             if base is not None and finite:
                 regions.append((match.start(1), _RELATIONS.get(base, Relation.CITES)))
     return sorted(regions)
+
+
+# A sentence or clause of its own inside the paragraph: "..., we endorse", ". We welcome".
+_INNER_WE_RE = re.compile(r"(?<![\w'’-])(?:[Ww]e|WE)(?= [a-zA-Z])")
 
 
 def _relation_at(regions: list[tuple[int, str]], position: int) -> str:

@@ -7,6 +7,11 @@ import re
 
 from .values import Kind
 
+# Studies, reviews and reports are instruments when the paragraph adopts, endorses, welcomes
+# or notes them ("we endorse the Joint Study on ..."); cited in passing, they are not. The
+# parser lists them with the kind "other".
+REPORT = "report"
+
 _KEYWORDS = [
     (r"Concept Papers?", Kind.CONCEPT_PAPER),
     (r"Standard Operating Procedures?|SOPs?", Kind.SOP),
@@ -41,6 +46,7 @@ _KEYWORDS = [
     (r"Mechanisms?", Kind.MECHANISM),
     (r"Partnerships?", Kind.PARTNERSHIP),
     (r"Initiatives?", Kind.OTHER),
+    (r"Stud(?:y|ies)|Reviews?|Reports?|Assessments?|Evaluations?", REPORT),
 ]
 # A UN resolution cited by its number: "resolution 77/245", "resolution 192 (III)",
 # "resolution 221 (IX) E", "A/RES/79/317".

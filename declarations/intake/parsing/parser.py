@@ -259,7 +259,9 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             regions = sorted([(0, Relation.CITES), *((p or offset, r) for p, r in regions)])
             offset = 0
         regions_of.append(regions)
-        mentions = _find_mentions(text, offset)
+        mentions = _find_mentions(
+            text, offset, lambda at, r=regions: _relation_at(r, at) != Relation.CITES
+        )
         if lead.base in _OBJECT_VERBS and not any(
             _relation_at(regions, m.start) != Relation.CITES for m in mentions
         ):
@@ -267,11 +269,12 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             if extra is not None and all(extra.start != m.start for m in mentions):
                 mentions.insert(0, extra)
         for mention in mentions:
+            relation = _relation_at(regions, mention.start)
             item = ParsedInstrument(
                 name=mention.name,
                 acronym=mention.acronym,
                 kind=mention.kind,
-                relation=_relation_at(regions, mention.start),
+                relation=relation,
                 clause=clause.anchor,
             )
             found.append((index, mention.start, item, (mention.start, mention.end)))
