@@ -1801,3 +1801,15 @@ def test_a_we_sentence_inside_a_paragraph_governs_what_it_names():
         ("Harbour Pilots Framework", Relation.APPROVES)
     ]
 
+
+def test_and_its_starts_a_part_of_the_name_before_it_and_towards_continues_a_name():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Reef Study on Coral Loss and its Executive Summary.",
+            "We welcome the Roadmap towards the Pacific Harbour Compact.",
+        )
+    )
+    assert [i.name for i in parsed.instruments] == [
+        "Reef Study on Coral Loss",
+        "Roadmap towards the Pacific Harbour Compact",
+    ]

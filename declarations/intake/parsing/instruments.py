@@ -84,6 +84,8 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
             ):
                 break
             if chain[0] in ("and", "&"):
+                if len(chain) > 1 and chain[1] in ("its", "their"):
+                    break  # "the Study and its Executive Summary": the second is its part
                 if tokens[end].kind == "paren":
                     break  # "X (ABC) and the Y": the acronym closed the first name
                 # "X Charter and the ASEAN Outlook" are two names; "Guidelines and Roadmap"
