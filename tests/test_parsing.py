@@ -1813,3 +1813,17 @@ def test_and_its_starts_a_part_of_the_name_before_it_and_towards_continues_a_nam
         "Reef Study on Coral Loss",
         "Roadmap towards the Pacific Harbour Compact",
     ]
+
+
+def test_a_plural_kind_after_an_ordinary_word_is_a_class_of_documents_not_an_instrument():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Sectoral Work Plans of our ports and the many harbour "
+            "agreements, and recall the Tonga Accords and the Port Safety Guidelines.",
+            "We support more Harbour Agreements between coastal towns.",
+        )
+    )
+    assert [(i.clause, i.name) for i in parsed.instruments] == [
+        ("op-1", "Tonga Accords"),
+        ("op-1", "Port Safety Guidelines"),
+    ]

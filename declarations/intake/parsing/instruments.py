@@ -247,12 +247,16 @@ def _distinctive(span: list[_Token]) -> bool:
 
 
 def _find_mentions(
-    text: str, offset: int, governs: Callable[[int], bool] | None = None
+    text: str,
+    offset: int,
+    governs: Callable[[int], bool] | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> list[_Mention]:
     """Names containing a kind keyword in text[offset:], with their acronym and kind.
 
     `governs(position)` says whether the paragraph's verb governs what stands there; a study
     or report it does not govern is passed over, and the names inside it are read alone.
+    `common` holds the words the declaration writes in lower case somewhere: ordinary words.
     """
     tokens = [t for t in _tokens(text) if t.start >= offset]
     starts = [t.start for t in tokens]
@@ -284,6 +288,8 @@ def _find_mentions(
             if not _distinctive(span):
                 floor = right + 1
                 continue  # a bare "the Guidelines": nothing to track
+        if _generic_plural(tokens, left, first, text[start:end], kind, common):
+            continue
         name_kind = _kind_of(name)
         if name_kind == REPORT and governs is not None and not governs(span[0].start):
             continue
@@ -308,6 +314,28 @@ def _find_mentions(
             mentions.append(_Mention(match.start(), match.end(), name, "", Kind.RESOLUTION))
     mentions.sort(key=lambda m: m.start)
     return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
+
+
+# Kinds whose name is plural even for one instrument.
+_PLURAL_NAMED = {Kind.GUIDELINES, Kind.SOP, Kind.TERMS_OF_REFERENCE, Kind.RULES_OF_PROCEDURE}
+
+
+def _generic_plural(
+    tokens: list[_Token], left: int, first: int, keyword: str, kind: str, common: frozenset[str]
+) -> bool:
+    """'the Ministerial Declarations', 'Regional Trade Agreements', 'National Action Plans':
+    a plural kind after an ordinary word names a class of documents, not one instrument.
+    After a proper name it is one ('the Geneva Conventions', 'the Renville Agreements')."""
+    word = keyword.split()[-1]
+    if kind in _PLURAL_NAMED or not word.endswith("s") or word.endswith(("ss", "us")):
+        return False
+    if first == left or tokens[first - 1].kind != "word":
+        return False
+    before = tokens[first - 1].text
+    if before.isupper() or not before[:1].isupper():
+        return False  # "the RAASR Plans", "ASEAN Agreements": a name's acronym
+    lower = before.lower()
+    return lower in common or lower.endswith(("al", "ive", "ary"))
 
 
 # A resolution's number and session in parentheses, as cables cite them: "(198-III)".

@@ -222,6 +222,7 @@ def _add_metadata(declaration: ParsedDeclaration, header: list[_Line], body: _Bo
 
 
 _WORD_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z-]+\b")
 
 
 def _acronym_uses(text: str, by_key: dict[str, list[str]]):
@@ -249,6 +250,7 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     """Every instrument each clause names, once per clause, in the order of the text."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
     regions_of = []
+    common = frozenset(w for c in clauses for w in _LOWER_WORD_RE.findall(c.text))
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
         text = clause.text
         offset = lead.offset if lead.known else 0
@@ -260,7 +262,7 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             offset = 0
         regions_of.append(regions)
         mentions = _find_mentions(
-            text, offset, lambda at, r=regions: _relation_at(r, at) != Relation.CITES
+            text, offset, lambda at, r=regions: _relation_at(r, at) != Relation.CITES, common
         )
         if lead.base in _OBJECT_VERBS and not any(
             _relation_at(regions, m.start) != Relation.CITES for m in mentions
