@@ -1827,3 +1827,20 @@ def test_a_plural_kind_after_an_ordinary_word_is_a_class_of_documents_not_an_ins
         ("op-1", "Tonga Accords"),
         ("op-1", "Port Safety Guidelines"),
     ]
+
+
+def test_an_acronym_spelling_a_phrase_inside_a_name_names_that_phrase_when_used_bare():
+    declaration = parse_declaration(
+        declaration_text(
+            "HEREBY DECLARE TO:",
+            "ADOPT the Roadmap for the Realisation of the Pacific Harbour Zone (PHZ);",
+            "ADOPT the Harbour Pilots Framework (HPF);",
+            "SUPPORT the PHZ and the HPF;",
+        )
+    )
+    first = only_instrument_of(declaration, "op-1")
+    assert (first.name, first.acronym) == (
+        "Roadmap for the Realisation of the Pacific Harbour Zone",
+        "PHZ",
+    )
+    assert [i.acronym for i in instruments_in(declaration, "op-3")] == ["HPF"]

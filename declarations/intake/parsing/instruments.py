@@ -211,6 +211,9 @@ class _Mention:
     name: str
     acronym: str
     kind: str
+    # The acronym spells only a phrase inside the name ("... Roadmap for the Free Trade Area
+    # (FTAAP)"): used bare elsewhere it names that phrase, not this instrument.
+    inner_acronym: bool = False
 
 
 def _clean_name(text: str) -> str:
@@ -239,6 +242,31 @@ def _choose_acronym(span: list[_Token], head: tuple[int, int]) -> str:
         if len(between) <= 1:
             return acronym
     return ""
+
+
+def _spells_inner_phrase(span: list[_Token], head_last: int, acronym: str) -> bool:
+    """Whether `acronym` spells the capitalised words just before its parenthesis, all of
+    them after the name's head keyword: 'Roadmap for the Free Trade Area (FTA)'."""
+    letters = "".join(c for c in acronym.rstrip("s") if c.isalnum()).upper()
+    at = next(
+        (i for i, t in enumerate(span) if t.kind == "paren" and _acronym_of(t.text) == acronym),
+        None,
+    )
+    if at is None or at <= head_last + 1:
+        return False
+    initials = ""
+    for token in reversed(span[head_last + 1 : at]):
+        if token.kind != "word":
+            return False
+        if _is_cap(token) or _is_num(token):
+            initials = "".join(p[0] for p in token.text.split("-") if p).upper() + initials
+        elif token.keyword:
+            return False
+        if initials == letters:
+            return True
+        if not letters.endswith(initials):
+            return False
+    return False
 
 
 def _distinctive(span: list[_Token]) -> bool:
@@ -301,7 +329,8 @@ def _find_mentions(
                 continue  # "the Track II Network of ... Institutions (NADI)": an organisation
         acronym = _choose_acronym(span, (first - left, last - left))
         kind = Kind.OTHER if name_kind == REPORT else name_kind
-        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, kind))
+        inner = bool(acronym) and _spells_inner_phrase(span, last - left, acronym)
+        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, kind, inner))
     for match in _RESOLUTION_RE.finditer(text, offset):
         if any(m.start <= match.start() < m.end for m in mentions):
             continue

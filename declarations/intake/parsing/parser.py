@@ -250,6 +250,7 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     """Every instrument each clause names, once per clause, in the order of the text."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
     regions_of = []
+    inner_acronyms: set[tuple[int, int]] = set()
     common = frozenset(w for c in clauses for w in _LOWER_WORD_RE.findall(c.text))
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
         text = clause.text
@@ -280,12 +281,14 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
                 clause=clause.anchor,
             )
             found.append((index, mention.start, item, (mention.start, mention.end)))
+            if mention.inner_acronym:
+                inner_acronyms.add((index, mention.start))
 
     # An acronym defined once names the same instrument wherever it is reused bare.
     defined: dict[str, ParsedInstrument] = {}
     acronym_of_name: dict[str, str] = {}
-    for _, _, item, _ in found:
-        if item.acronym:
+    for index, start, item, _ in found:
+        if item.acronym and (index, start) not in inner_acronyms:
             defined.setdefault(item.acronym, item)
             acronym_of_name.setdefault(item.name.lower(), item.acronym)
     named_spans: dict[int, list[tuple[int, int]]] = {}
