@@ -1844,3 +1844,18 @@ def test_an_acronym_spelling_a_phrase_inside_a_name_names_that_phrase_when_used_
         "PHZ",
     )
     assert [i.acronym for i in instruments_in(declaration, "op-3")] == ["HPF"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "name"),
+    [
+        ("WELCOME the Memorandum on Harbour Pilot Exchanges between the Port Authority and "
+         "the Navy;", "Memorandum on Harbour Pilot Exchanges between the Port Authority and the Navy"),
+        ("WELCOME the Memorandum of Cooperation on Reef Science;",
+         "Memorandum of Cooperation on Reef Science"),
+        ("WELCOME the Letter of Intent on Pilot Training;", "Letter of Intent on Pilot Training"),
+    ],
+)  # fmt: skip
+def test_memoranda_and_letters_of_intent_are_agreements(paragraph, name):
+    found = only_instrument("HEREBY DECLARE TO:", paragraph)
+    assert (found.name, found.kind) == (name, Kind.AGREEMENT)

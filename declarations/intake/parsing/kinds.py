@@ -18,7 +18,8 @@ _KEYWORDS = [
     (r"Terms of Reference|TORs?", Kind.TERMS_OF_REFERENCE),
     (r"Rules of Procedure|ROP", Kind.RULES_OF_PROCEDURE),
     (
-        r"Code of Conduct|Codes?|Memorandum of Understanding|Memoranda of Understanding",
+        r"Code of Conduct|Codes?|Memorand(?:um|a)(?: of (?:Understanding|Cooperation|Agreement))?"
+        r"|Letters? of Intent|Exchanges? of (?:Notes|Letters)",
         Kind.AGREEMENT,
     ),
     (
