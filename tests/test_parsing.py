@@ -1859,3 +1859,15 @@ def test_an_acronym_spelling_a_phrase_inside_a_name_names_that_phrase_when_used_
 def test_memoranda_and_letters_of_intent_are_agreements(paragraph, name):
     found = only_instrument("HEREBY DECLARE TO:", paragraph)
     assert (found.name, found.kind) == (name, Kind.AGREEMENT)
+
+
+def test_a_model_named_with_capitals_is_an_instrument_and_a_lower_case_model_is_not():
+    parsed = parse_declaration(
+        statement_text(
+            "We agree to build national responses, guided by the Pacific Model Harbour "
+            "Response, and to follow the model of shared patrols."
+        )
+    )
+    assert [(i.name, i.kind) for i in parsed.instruments] == [
+        ("Pacific Model Harbour Response", Kind.OTHER)
+    ]

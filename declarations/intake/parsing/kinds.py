@@ -46,7 +46,7 @@ _KEYWORDS = [
     (r"Programmes?|Programs?", Kind.PROGRAMME),
     (r"Mechanisms?", Kind.MECHANISM),
     (r"Partnerships?", Kind.PARTNERSHIP),
-    (r"Initiatives?", Kind.OTHER),
+    (r"Initiatives?|Model(?= [A-Z])", Kind.OTHER),  # "the Model National Response"
     (r"Stud(?:y|ies)|Reviews?|Reports?|Assessments?|Evaluations?", REPORT),
 ]
 # A UN resolution cited by its number: "resolution 77/245", "resolution 192 (III)",
