@@ -1871,3 +1871,16 @@ def test_a_model_named_with_capitals_is_an_instrument_and_a_lower_case_model_is_
     assert [(i.name, i.kind) for i in parsed.instruments] == [
         ("Pacific Model Harbour Response", Kind.OTHER)
     ]
+
+
+def test_a_title_set_under_an_instrument_is_one_name_with_it():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Agreed Steps for Cooperation under the Pacific Harbour "
+            "Partnership and the help of Member States under the Reef Charter."
+        )
+    )
+    assert [i.name for i in parsed.instruments] == [
+        "Agreed Steps for Cooperation under the Pacific Harbour Partnership",
+        "Reef Charter",
+    ]

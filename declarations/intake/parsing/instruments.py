@@ -157,6 +157,24 @@ def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
     return start
 
 
+def _title_under(tokens: list[_Token], left: int, floor: int) -> int:
+    """'Revised Priorities for Cooperation under the X Partnership' is one name: a title of
+    its own (capitalised words joined by a small word) set under the instrument."""
+    if left - 3 < floor or tokens[left - 1].text not in _ARTICLES:
+        return left
+    if tokens[left - 2].text != "under":
+        return left
+    end = left - 3
+    if not _name_word(tokens[end]):
+        return left
+    start = _expand_left(tokens, end, floor)
+    title = tokens[start : end + 1]
+    small = [t for t in title if t.kind == "word" and t.text[:1].islower()]
+    if sum(_is_cap(t) for t in title) < 2 or not small or any(t.keyword for t in title):
+        return left
+    return start
+
+
 def _extend_bare(tokens: list[_Token], end: int) -> int:
     """'the Terms of Reference on the establishment of the X Team, which' -> up to 'Team'."""
     j = end + 1
@@ -305,7 +323,7 @@ def _find_mentions(
         if first >= len(tokens) or first < floor:
             continue
         last = bisect.bisect_left(starts, end) - 1
-        left = _expand_left(tokens, first, floor)
+        left = _title_under(tokens, _expand_left(tokens, first, floor), floor)
         right = _expand_right(tokens, last + 1, kind)
         span = tokens[left : right + 1]
         name = _clean_name(text[span[0].start : span[-1].end])
