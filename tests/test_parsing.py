@@ -1884,3 +1884,18 @@ def test_a_title_set_under_an_instrument_is_one_name_with_it():
         "Agreed Steps for Cooperation under the Pacific Harbour Partnership",
         "Reef Charter",
     ]
+
+
+def test_a_participle_that_is_the_subject_of_to_be_leads_nothing():
+    text = "\n\n".join(
+        [
+            "Joint Statement of the Two Harbours",
+            "The Prime Ministers of Tonga and Fiji met in Nuku'alofa on 2 May 2031.",
+            "Recognizing that trade is vital to both islands, the two leaders agreed to meet.",
+            "Noting the steps the port authorities are taking, both leaders welcome them.",
+            "Maintaining our reefs is essential to both islands and remains a shared duty.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    leads = [c.lead_verb if c.verb_class != VerbClass.UNKNOWN else "" for c in declaration.clauses]
+    assert leads == ["RECOGNIZING", "WELCOME", ""]
