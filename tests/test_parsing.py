@@ -1899,3 +1899,22 @@ def test_a_participle_that_is_the_subject_of_to_be_leads_nothing():
     declaration = parse_declaration(text)
     leads = [c.lead_verb if c.verb_class != VerbClass.UNKNOWN else "" for c in declaration.clauses]
     assert leads == ["RECOGNIZING", "WELCOME", ""]
+
+
+def test_a_bilateral_statement_on_single_lines_gives_each_leaders_sentence_its_paragraph():
+    text = "\n".join(
+        [
+            "Joint Statement between Tonga and Fiji",
+            "The Prime Minister of Tonga and the Prime Minister of Fiji met in Suva on 2 May 2031.",
+            "The two leaders welcomed the signing of the Memorandum of Understanding on Pilots.",
+            "Both leaders reaffirmed their commitment to peace.",
+            "Japan and Fiji agreed to establish a Joint Commission on Reef Protection.",
+            "The leaders noted the Fiji-Tonga Action Plan 2031-2035.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration, Part.OPERATIVE) == ["WELCOMED", "REAFFIRMED", "AGREED", "NOTED"]
+    assert [(i.clause, i.name) for i in declaration.instruments] == [
+        ("op-1", "Memorandum of Understanding on Pilots"),
+        ("op-4", "Fiji-Tonga Action Plan 2031-2035"),
+    ]
