@@ -1764,7 +1764,11 @@ def test_resolutions_cited_by_a_cables_number_and_session_are_each_listed():
 def statement_text(*paragraphs: str) -> str:
     """A leaders' statement in the first person: title, opening, the given paragraphs."""
     return "\n\n".join(
-        ["Leaders' Statement on Harbours", "We, the Leaders, met in Apia on 2 May 2031.", *paragraphs]
+        [
+            "Leaders' Statement on Harbours",
+            "We, the Leaders, met in Apia on 2 May 2031.",
+            *paragraphs,
+        ]
     )
 
 
@@ -1849,8 +1853,8 @@ def test_an_acronym_spelling_a_phrase_inside_a_name_names_that_phrase_when_used_
 @pytest.mark.parametrize(
     ("paragraph", "name"),
     [
-        ("WELCOME the Memorandum on Harbour Pilot Exchanges between the Port Authority and "
-         "the Navy;", "Memorandum on Harbour Pilot Exchanges between the Port Authority and the Navy"),
+        ("WELCOME the Memorandum on Pilot Exchanges between the Port Authority and the Navy;",
+         "Memorandum on Pilot Exchanges between the Port Authority and the Navy"),
         ("WELCOME the Memorandum of Cooperation on Reef Science;",
          "Memorandum of Cooperation on Reef Science"),
         ("WELCOME the Letter of Intent on Pilot Training;", "Letter of Intent on Pilot Training"),
@@ -1917,4 +1921,18 @@ def test_a_bilateral_statement_on_single_lines_gives_each_leaders_sentence_its_p
     assert [(i.clause, i.name) for i in declaration.instruments] == [
         ("op-1", "Memorandum of Understanding on Pilots"),
         ("op-4", "Fiji-Tonga Action Plan 2031-2035"),
+    ]
+
+
+def test_principles_compacts_and_covenants_are_instruments():
+    parsed = parse_declaration(
+        statement_text(
+            "We commit to implementing the G20 Harbour Resilience Principles.",
+            "We reaffirm the Pacific Harbour Compact and the Covenant on Reef Rights.",
+        )
+    )
+    assert [(i.name, i.kind) for i in parsed.instruments] == [
+        ("G20 Harbour Resilience Principles", Kind.GUIDELINES),
+        ("Pacific Harbour Compact", Kind.AGREEMENT),
+        ("Covenant on Reef Rights", Kind.AGREEMENT),
     ]

@@ -11,8 +11,8 @@ from .kinds import (
     _EVENT_WORDS,
     _HELD_BEFORE_RE,
     _KEYWORD_RE,
-    REPORT,
     _RESOLUTION_RE,
+    REPORT,
     _keyword_kind,
 )
 from .leads import (

@@ -32,11 +32,11 @@ _KEYWORDS = [
     (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
     (r"Resolutions?", Kind.RESOLUTION),
     (r"Joint Declarations?|Declarations?|Decisions?", Kind.DECLARATION),
-    (r"Guidelines?", Kind.GUIDELINES),
+    (r"Guidelines?|Principles", Kind.GUIDELINES),  # "the G20 High-Level Principles on ..."
     (r"Road ?[Mm]aps?", Kind.ROADMAP),
     (r"(?:Additional )?Protocols?", Kind.PROTOCOL),
     (
-        r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?|Accords?",
+        r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?|Accords?|Compacts?|Covenants?",
         Kind.AGREEMENT,
     ),
     (r"Arrangements?", Kind.ARRANGEMENT),

@@ -28,7 +28,8 @@ _CONNECTORS = {"of", "on", "for", "to", "in", "and", "&", "the", "a", "an", "amo
                "towards", "toward"}  # fmt: skip
 _ARTICLES = {"the", "a", "an"}
 _PREPOSITIONS = {"of", "on", "for", "to", "in", "by", "among", "between", "from", "with",
-                 "under", "at", "against", "concerning", "regarding", "towards", "toward"}  # fmt: skip
+                 "under", "at", "against", "concerning", "regarding", "towards",
+                 "toward"}  # fmt: skip
 _ORG_CONTEXT_RE = re.compile(
     r"\b(?:Meetings?|Summit|Forum|Retreat|Session|Groups?|Centre|Center|Council|Committee|"
     r"Secretariat|Office|Team|Agency|Chair|Chairmanship|Members?|Heads|Leaders)\s+of\s+"
