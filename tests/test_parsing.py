@@ -1936,3 +1936,75 @@ def test_principles_compacts_and_covenants_are_instruments():
         ("Pacific Harbour Compact", Kind.AGREEMENT),
         ("Covenant on Reef Rights", Kind.AGREEMENT),
     ]
+
+
+def test_a_chairmans_statement_with_past_tense_leads_under_headings():
+    text = "\n\n".join(
+        [
+            "CHAIRMAN'S STATEMENT OF THE 50TH ASEAN SUMMIT",
+            "1. The 50th ASEAN Summit was held in Apia on 2 May 2031 under the chairmanship of "
+            "Tonga.",
+            "Community Building",
+            "2. We welcomed the adoption of the ASEAN Harbour Work Plan 2031-2035.",
+            "3. We noted the progress of the Mid-Term Review of the ASEAN Reef Blueprint 2030.",
+            "External Relations",
+            "4. We reaffirmed our commitment to the Treaty on Reef Salvage (TRS).",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert declaration.meeting == "50th ASEAN Summit"
+    assert leads_of(declaration, Part.OPERATIVE) == ["WELCOMED", "NOTED", "REAFFIRMED"]
+    assert [c.printed_number for c in declaration.operative] == ["2", "3", "4"]
+    assert [(i.name, i.relation) for i in declaration.instruments] == [
+        ("ASEAN Harbour Work Plan 2031-2035", Relation.WELCOMES),
+        ("Mid-Term Review of the ASEAN Reef Blueprint 2030", Relation.NOTES),
+        ("Treaty on Reef Salvage", Relation.REAFFIRMS),
+    ]
+
+
+def test_a_general_assembly_resolution_with_its_symbol_and_requests():
+    text = "\n".join(
+        [
+            "United Nations A/RES/85/123",
+            "General Assembly",
+            "Resolution adopted by the General Assembly on 2 December 2031",
+            "85/123. Safety of harbours",
+            "The General Assembly,",
+            "Recalling its resolution 80/45 of 5 December 2025 and A/RES/81/7,",
+            "1. Decides to convene a high-level meeting on harbour safety in 2032;",
+            "2. Requests the Secretary-General to submit a report at its eighty-sixth session;",
+            "3. Calls upon Member States to implement the Global Harbour Safety Framework;",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration) == ["RECALLING", "DECIDES", "REQUESTS", "CALLS UPON"]
+    assert [c.verb_class for c in declaration.operative] == [
+        VerbClass.ADOPTS,
+        VerbClass.COMMITMENT,
+        VerbClass.COMMITMENT,
+    ]
+    assert [i.name for i in declaration.instruments] == [
+        "Resolution 80/45",
+        "A/RES/81/7",
+        "Global Harbour Safety Framework",
+    ]
+
+
+def test_a_g20_declaration_of_we_will_we_commit_and_we_endorse():
+    text = "\n".join(
+        [
+            "G20 Apia Leaders' Declaration",
+            "We, the Leaders of the G20, met in Apia on 2-3 May 2031.",
+            "1. We will work together to make harbours safer.",
+            "2. We commit to implementing the G20 Harbour Resilience Principles.",
+            "3. We endorse the G20 Roadmap for Harbour Finance and welcome the Joint Report on "
+            "Harbour Investment.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration) == ["WORK", "COMMIT", "ENDORSE"]
+    assert [(i.clause, i.name, i.relation) for i in declaration.instruments] == [
+        ("op-2", "G20 Harbour Resilience Principles", Relation.CITES),
+        ("op-3", "G20 Roadmap for Harbour Finance", Relation.APPROVES),
+        ("op-3", "Joint Report on Harbour Investment", Relation.WELCOMES),
+    ]
