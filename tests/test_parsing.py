@@ -1759,3 +1759,252 @@ def test_resolutions_cited_by_a_cables_number_and_session_are_each_listed():
         ("pre-1", "Resolution 301 (V)"),
         ("pre-1", "Resolution 302 (V)"),
     ]
+
+
+def statement_text(*paragraphs: str) -> str:
+    """A leaders' statement in the first person: title, opening, the given paragraphs."""
+    return "\n\n".join(
+        [
+            "Leaders' Statement on Harbours",
+            "We, the Leaders, met in Apia on 2 May 2031.",
+            *paragraphs,
+        ]
+    )
+
+
+def test_a_study_or_report_the_verb_governs_is_an_instrument_and_one_cited_is_not():
+    parsed = parse_declaration(
+        statement_text(
+            "We endorse the Joint Study on Harbour Pilotage and welcome the Report on "
+            "Reef Salvage in the Pacific.",
+            "We recall that, as the Annual Review of Harbour Safety showed, storms are rising.",
+        )
+    )
+    assert [(i.clause, i.name, i.kind, i.relation) for i in parsed.instruments] == [
+        ("op-1", "Joint Study on Harbour Pilotage", Kind.OTHER, Relation.APPROVES),
+        ("op-1", "Report on Reef Salvage in the Pacific", Kind.OTHER, Relation.WELCOMES),
+    ]
+
+
+def test_a_cited_report_still_lets_the_plan_it_names_be_found():
+    found = only_instrument(
+        "HEREBY DECLARE TO:",
+        "STRENGTHEN ports, as the Report on the Harbour Plan of Action advises;",
+    )
+    assert found.name == "Harbour Plan of Action"
+
+
+def test_a_we_sentence_inside_a_paragraph_governs_what_it_names():
+    parsed = parse_declaration(
+        statement_text(
+            "We reaffirm the role of ports as the engines of trade. With this in mind, we "
+            "endorse the Harbour Pilots Framework."
+        )
+    )
+    assert [(i.name, i.relation) for i in parsed.instruments] == [
+        ("Harbour Pilots Framework", Relation.APPROVES)
+    ]
+
+
+def test_and_its_starts_a_part_of_the_name_before_it_and_towards_continues_a_name():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Reef Study on Coral Loss and its Executive Summary.",
+            "We welcome the Roadmap towards the Pacific Harbour Compact.",
+        )
+    )
+    assert [i.name for i in parsed.instruments] == [
+        "Reef Study on Coral Loss",
+        "Roadmap towards the Pacific Harbour Compact",
+    ]
+
+
+def test_a_plural_kind_after_an_ordinary_word_is_a_class_of_documents_not_an_instrument():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Sectoral Work Plans of our ports and the many harbour "
+            "agreements, and recall the Tonga Accords and the Port Safety Guidelines.",
+            "We support more Harbour Agreements between coastal towns.",
+        )
+    )
+    assert [(i.clause, i.name) for i in parsed.instruments] == [
+        ("op-1", "Tonga Accords"),
+        ("op-1", "Port Safety Guidelines"),
+    ]
+
+
+def test_an_acronym_spelling_a_phrase_inside_a_name_names_that_phrase_when_used_bare():
+    declaration = parse_declaration(
+        declaration_text(
+            "HEREBY DECLARE TO:",
+            "ADOPT the Roadmap for the Realisation of the Pacific Harbour Zone (PHZ);",
+            "ADOPT the Harbour Pilots Framework (HPF);",
+            "SUPPORT the PHZ and the HPF;",
+        )
+    )
+    first = only_instrument_of(declaration, "op-1")
+    assert (first.name, first.acronym) == (
+        "Roadmap for the Realisation of the Pacific Harbour Zone",
+        "PHZ",
+    )
+    assert [i.acronym for i in instruments_in(declaration, "op-3")] == ["HPF"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "name"),
+    [
+        ("WELCOME the Memorandum on Pilot Exchanges between the Port Authority and the Navy;",
+         "Memorandum on Pilot Exchanges between the Port Authority and the Navy"),
+        ("WELCOME the Memorandum of Cooperation on Reef Science;",
+         "Memorandum of Cooperation on Reef Science"),
+        ("WELCOME the Letter of Intent on Pilot Training;", "Letter of Intent on Pilot Training"),
+    ],
+)  # fmt: skip
+def test_memoranda_and_letters_of_intent_are_agreements(paragraph, name):
+    found = only_instrument("HEREBY DECLARE TO:", paragraph)
+    assert (found.name, found.kind) == (name, Kind.AGREEMENT)
+
+
+def test_a_model_named_with_capitals_is_an_instrument_and_a_lower_case_model_is_not():
+    parsed = parse_declaration(
+        statement_text(
+            "We agree to build national responses, guided by the Pacific Model Harbour "
+            "Response, and to follow the model of shared patrols."
+        )
+    )
+    assert [(i.name, i.kind) for i in parsed.instruments] == [
+        ("Pacific Model Harbour Response", Kind.OTHER)
+    ]
+
+
+def test_a_title_set_under_an_instrument_is_one_name_with_it():
+    parsed = parse_declaration(
+        statement_text(
+            "We welcome the Agreed Steps for Cooperation under the Pacific Harbour "
+            "Partnership and the help of Member States under the Reef Charter."
+        )
+    )
+    assert [i.name for i in parsed.instruments] == [
+        "Agreed Steps for Cooperation under the Pacific Harbour Partnership",
+        "Reef Charter",
+    ]
+
+
+def test_a_participle_that_is_the_subject_of_to_be_leads_nothing():
+    text = "\n\n".join(
+        [
+            "Joint Statement of the Two Harbours",
+            "The Prime Ministers of Tonga and Fiji met in Nuku'alofa on 2 May 2031.",
+            "Recognizing that trade is vital to both islands, the two leaders agreed to meet.",
+            "Noting the steps the port authorities are taking, both leaders welcome them.",
+            "Maintaining our reefs is essential to both islands and remains a shared duty.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    leads = [c.lead_verb if c.verb_class != VerbClass.UNKNOWN else "" for c in declaration.clauses]
+    assert leads == ["RECOGNIZING", "WELCOME", ""]
+
+
+def test_a_bilateral_statement_on_single_lines_gives_each_leaders_sentence_its_paragraph():
+    text = "\n".join(
+        [
+            "Joint Statement between Tonga and Fiji",
+            "The Prime Minister of Tonga and the Prime Minister of Fiji met in Suva on 2 May 2031.",
+            "The two leaders welcomed the signing of the Memorandum of Understanding on Pilots.",
+            "Both leaders reaffirmed their commitment to peace.",
+            "Japan and Fiji agreed to establish a Joint Commission on Reef Protection.",
+            "The leaders noted the Fiji-Tonga Action Plan 2031-2035.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration, Part.OPERATIVE) == ["WELCOMED", "REAFFIRMED", "AGREED", "NOTED"]
+    assert [(i.clause, i.name) for i in declaration.instruments] == [
+        ("op-1", "Memorandum of Understanding on Pilots"),
+        ("op-4", "Fiji-Tonga Action Plan 2031-2035"),
+    ]
+
+
+def test_principles_compacts_and_covenants_are_instruments():
+    parsed = parse_declaration(
+        statement_text(
+            "We commit to implementing the G20 Harbour Resilience Principles.",
+            "We reaffirm the Pacific Harbour Compact and the Covenant on Reef Rights.",
+        )
+    )
+    assert [(i.name, i.kind) for i in parsed.instruments] == [
+        ("G20 Harbour Resilience Principles", Kind.GUIDELINES),
+        ("Pacific Harbour Compact", Kind.AGREEMENT),
+        ("Covenant on Reef Rights", Kind.AGREEMENT),
+    ]
+
+
+def test_a_chairmans_statement_with_past_tense_leads_under_headings():
+    text = "\n\n".join(
+        [
+            "CHAIRMAN'S STATEMENT OF THE 50TH ASEAN SUMMIT",
+            "1. The 50th ASEAN Summit was held in Apia on 2 May 2031 under the chairmanship of "
+            "Tonga.",
+            "Community Building",
+            "2. We welcomed the adoption of the ASEAN Harbour Work Plan 2031-2035.",
+            "3. We noted the progress of the Mid-Term Review of the ASEAN Reef Blueprint 2030.",
+            "External Relations",
+            "4. We reaffirmed our commitment to the Treaty on Reef Salvage (TRS).",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert declaration.meeting == "50th ASEAN Summit"
+    assert leads_of(declaration, Part.OPERATIVE) == ["WELCOMED", "NOTED", "REAFFIRMED"]
+    assert [c.printed_number for c in declaration.operative] == ["2", "3", "4"]
+    assert [(i.name, i.relation) for i in declaration.instruments] == [
+        ("ASEAN Harbour Work Plan 2031-2035", Relation.WELCOMES),
+        ("Mid-Term Review of the ASEAN Reef Blueprint 2030", Relation.NOTES),
+        ("Treaty on Reef Salvage", Relation.REAFFIRMS),
+    ]
+
+
+def test_a_general_assembly_resolution_with_its_symbol_and_requests():
+    text = "\n".join(
+        [
+            "United Nations A/RES/85/123",
+            "General Assembly",
+            "Resolution adopted by the General Assembly on 2 December 2031",
+            "85/123. Safety of harbours",
+            "The General Assembly,",
+            "Recalling its resolution 80/45 of 5 December 2025 and A/RES/81/7,",
+            "1. Decides to convene a high-level meeting on harbour safety in 2032;",
+            "2. Requests the Secretary-General to submit a report at its eighty-sixth session;",
+            "3. Calls upon Member States to implement the Global Harbour Safety Framework;",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration) == ["RECALLING", "DECIDES", "REQUESTS", "CALLS UPON"]
+    assert [c.verb_class for c in declaration.operative] == [
+        VerbClass.ADOPTS,
+        VerbClass.COMMITMENT,
+        VerbClass.COMMITMENT,
+    ]
+    assert [i.name for i in declaration.instruments] == [
+        "Resolution 80/45",
+        "A/RES/81/7",
+        "Global Harbour Safety Framework",
+    ]
+
+
+def test_a_g20_declaration_of_we_will_we_commit_and_we_endorse():
+    text = "\n".join(
+        [
+            "G20 Apia Leaders' Declaration",
+            "We, the Leaders of the G20, met in Apia on 2-3 May 2031.",
+            "1. We will work together to make harbours safer.",
+            "2. We commit to implementing the G20 Harbour Resilience Principles.",
+            "3. We endorse the G20 Roadmap for Harbour Finance and welcome the Joint Report on "
+            "Harbour Investment.",
+        ]
+    )
+    declaration = parse_declaration(text)
+    assert leads_of(declaration) == ["WORK", "COMMIT", "ENDORSE"]
+    assert [(i.clause, i.name, i.relation) for i in declaration.instruments] == [
+        ("op-2", "G20 Harbour Resilience Principles", Relation.CITES),
+        ("op-3", "G20 Roadmap for Harbour Finance", Relation.APPROVES),
+        ("op-3", "Joint Report on Harbour Investment", Relation.WELCOMES),
+    ]

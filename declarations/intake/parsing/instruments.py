@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .kinds import (
@@ -11,6 +12,7 @@ from .kinds import (
     _HELD_BEFORE_RE,
     _KEYWORD_RE,
     _RESOLUTION_RE,
+    REPORT,
     _keyword_kind,
 )
 from .leads import (
@@ -82,6 +84,8 @@ def _expand_right(tokens: list[_Token], j: int, kind: str) -> int:
             ):
                 break
             if chain[0] in ("and", "&"):
+                if len(chain) > 1 and chain[1] in ("its", "their"):
+                    break  # "the Study and its Executive Summary": the second is its part
                 if tokens[end].kind == "paren":
                     break  # "X (ABC) and the Y": the acronym closed the first name
                 # "X Charter and the ASEAN Outlook" are two names; "Guidelines and Roadmap"
@@ -153,6 +157,24 @@ def _expand_left(tokens: list[_Token], i: int, floor: int) -> int:
     return start
 
 
+def _title_under(tokens: list[_Token], left: int, floor: int) -> int:
+    """'Revised Priorities for Cooperation under the X Partnership' is one name: a title of
+    its own (capitalised words joined by a small word) set under the instrument."""
+    if left - 3 < floor or tokens[left - 1].text not in _ARTICLES:
+        return left
+    if tokens[left - 2].text != "under":
+        return left
+    end = left - 3
+    if not _name_word(tokens[end]):
+        return left
+    start = _expand_left(tokens, end, floor)
+    title = tokens[start : end + 1]
+    small = [t for t in title if t.kind == "word" and t.text[:1].islower()]
+    if sum(_is_cap(t) for t in title) < 2 or not small or any(t.keyword for t in title):
+        return left
+    return start
+
+
 def _extend_bare(tokens: list[_Token], end: int) -> int:
     """'the Terms of Reference on the establishment of the X Team, which' -> up to 'Team'."""
     j = end + 1
@@ -192,7 +214,12 @@ def _kind_of(name: str) -> str:
             head_end = match.start()
             break
     in_head = [kind for start, _, kind in found if start < head_end]
-    return in_head[-1] if in_head else found[0][2]
+    kind = in_head[-1] if in_head else found[0][2]
+    if kind == REPORT:  # "the Leaders' Review and Decision on ...": the decision's kind
+        before = re.search(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS))})\s", name)
+        head_end = before.start() if before else len(name)
+        kind = next((k for s, _, k in found if k != REPORT and s < head_end), REPORT)
+    return kind
 
 
 @dataclass
@@ -202,6 +229,9 @@ class _Mention:
     name: str
     acronym: str
     kind: str
+    # The acronym spells only a phrase inside the name ("... Roadmap for the Free Trade Area
+    # (FTAAP)"): used bare elsewhere it names that phrase, not this instrument.
+    inner_acronym: bool = False
 
 
 def _clean_name(text: str) -> str:
@@ -232,13 +262,48 @@ def _choose_acronym(span: list[_Token], head: tuple[int, int]) -> str:
     return ""
 
 
+def _spells_inner_phrase(span: list[_Token], head_last: int, acronym: str) -> bool:
+    """Whether `acronym` spells the capitalised words just before its parenthesis, all of
+    them after the name's head keyword: 'Roadmap for the Free Trade Area (FTA)'."""
+    letters = "".join(c for c in acronym.rstrip("s") if c.isalnum()).upper()
+    at = next(
+        (i for i, t in enumerate(span) if t.kind == "paren" and _acronym_of(t.text) == acronym),
+        None,
+    )
+    if at is None or at <= head_last + 1:
+        return False
+    initials = ""
+    for token in reversed(span[head_last + 1 : at]):
+        if token.kind != "word":
+            return False
+        if _is_cap(token) or _is_num(token):
+            initials = "".join(p[0] for p in token.text.split("-") if p).upper() + initials
+        elif token.keyword:
+            return False
+        if initials == letters:
+            return True
+        if not letters.endswith(initials):
+            return False
+    return False
+
+
 def _distinctive(span: list[_Token]) -> bool:
     """Whether a name says more than its kind: "the Guidelines" does not."""
     return any(_is_cap(t) and not t.keyword and t.text.lower() not in _ARTICLES for t in span)
 
 
-def _find_mentions(text: str, offset: int) -> list[_Mention]:
-    """Names containing a kind keyword in text[offset:], with their acronym and kind."""
+def _find_mentions(
+    text: str,
+    offset: int,
+    governs: Callable[[int], bool] | None = None,
+    common: frozenset[str] = frozenset(),
+) -> list[_Mention]:
+    """Names containing a kind keyword in text[offset:], with their acronym and kind.
+
+    `governs(position)` says whether the paragraph's verb governs what stands there; a study
+    or report it does not govern is passed over, and the names inside it are read alone.
+    `common` holds the words the declaration writes in lower case somewhere: ordinary words.
+    """
     tokens = [t for t in _tokens(text) if t.start >= offset]
     starts = [t.start for t in tokens]
     keyword_spans = []
@@ -258,7 +323,7 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
         if first >= len(tokens) or first < floor:
             continue
         last = bisect.bisect_left(starts, end) - 1
-        left = _expand_left(tokens, first, floor)
+        left = _title_under(tokens, _expand_left(tokens, first, floor), floor)
         right = _expand_right(tokens, last + 1, kind)
         span = tokens[left : right + 1]
         name = _clean_name(text[span[0].start : span[-1].end])
@@ -269,15 +334,21 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
             if not _distinctive(span):
                 floor = right + 1
                 continue  # a bare "the Guidelines": nothing to track
-        floor = right + 1
+        if _generic_plural(tokens, left, first, text[start:end], kind, common):
+            continue
         name_kind = _kind_of(name)
+        if name_kind == REPORT and governs is not None and not governs(span[0].start):
+            continue
+        floor = right + 1
         if name_kind in _ORG_PRONE_KINDS:
             before = text[max(0, span[0].start - 80) : span[0].start]
             after_keyword = text[start : span[-1].end]
             if _ORG_CONTEXT_RE.search(before) or _ORG_WORDS_RE.search(after_keyword):
                 continue  # "the Track II Network of ... Institutions (NADI)": an organisation
         acronym = _choose_acronym(span, (first - left, last - left))
-        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, name_kind))
+        kind = Kind.OTHER if name_kind == REPORT else name_kind
+        inner = bool(acronym) and _spells_inner_phrase(span, last - left, acronym)
+        mentions.append(_Mention(span[0].start, span[-1].end, name, acronym, kind, inner))
     for match in _RESOLUTION_RE.finditer(text, offset):
         if any(m.start <= match.start() < m.end for m in mentions):
             continue
@@ -290,6 +361,28 @@ def _find_mentions(text: str, offset: int) -> list[_Mention]:
             mentions.append(_Mention(match.start(), match.end(), name, "", Kind.RESOLUTION))
     mentions.sort(key=lambda m: m.start)
     return [m for m in mentions if m.kind != Kind.CONFERENCE or _is_held(text, m, offset)]
+
+
+# Kinds whose name is plural even for one instrument.
+_PLURAL_NAMED = {Kind.GUIDELINES, Kind.SOP, Kind.TERMS_OF_REFERENCE, Kind.RULES_OF_PROCEDURE}
+
+
+def _generic_plural(
+    tokens: list[_Token], left: int, first: int, keyword: str, kind: str, common: frozenset[str]
+) -> bool:
+    """'the Ministerial Declarations', 'Regional Trade Agreements', 'National Action Plans':
+    a plural kind after an ordinary word names a class of documents, not one instrument.
+    After a proper name it is one ('the Geneva Conventions', 'the Renville Agreements')."""
+    word = keyword.split()[-1]
+    if kind in _PLURAL_NAMED or not word.endswith("s") or word.endswith(("ss", "us")):
+        return False
+    if first == left or tokens[first - 1].kind != "word":
+        return False
+    before = tokens[first - 1].text
+    if before.isupper() or not before[:1].isupper():
+        return False  # "the RAASR Plans", "ASEAN Agreements": a name's acronym
+    lower = before.lower()
+    return lower in common or lower.endswith(("al", "ive", "ary"))
 
 
 # A resolution's number and session in parentheses, as cables cite them: "(198-III)".
@@ -330,6 +423,12 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
         inner = _match_lead(text[match.end() :])
         if inner is not None and inner.style == "upper" and inner.base is not None:
             regions.append((match.end(), inner.relation))
+    for match in _INNER_WE_RE.finditer(text, max(offset, 1)):
+        # "..., as a major instrument. With this vision, we endorse the X": each sentence's
+        # own subject and verb govern what it names.
+        inner = _match_lead("We" + text[match.end() : match.end() + 120])
+        if inner is not None and inner.base is not None and inner.finite:
+            regions.append((match.start(), inner.relation))
     if lead.style in ("title", "lower"):
         # "Explore ..., and support the convening of ...": a second verb in the paragraph's
         # own case, before its object, governs what follows it.
@@ -338,6 +437,10 @@ def _relation_regions(text: str, lead: _Lead, offset: int) -> list[tuple[int, st
             if base is not None and finite:
                 regions.append((match.start(1), _RELATIONS.get(base, Relation.CITES)))
     return sorted(regions)
+
+
+# A sentence or clause of its own inside the paragraph: "..., we endorse", ". We welcome".
+_INNER_WE_RE = re.compile(r"(?<![\w'’-])(?:[Ww]e|WE)(?= [a-zA-Z])")
 
 
 def _relation_at(regions: list[tuple[int, str]], position: int) -> str:

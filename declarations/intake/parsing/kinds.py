@@ -7,13 +7,19 @@ import re
 
 from .values import Kind
 
+# Studies, reviews and reports are instruments when the paragraph adopts, endorses, welcomes
+# or notes them ("we endorse the Joint Study on ..."); cited in passing, they are not. The
+# parser lists them with the kind "other".
+REPORT = "report"
+
 _KEYWORDS = [
     (r"Concept Papers?", Kind.CONCEPT_PAPER),
     (r"Standard Operating Procedures?|SOPs?", Kind.SOP),
     (r"Terms of Reference|TORs?", Kind.TERMS_OF_REFERENCE),
     (r"Rules of Procedure|ROP", Kind.RULES_OF_PROCEDURE),
     (
-        r"Code of Conduct|Codes?|Memorandum of Understanding|Memoranda of Understanding",
+        r"Code of Conduct|Codes?|Memorand(?:um|a)(?: of (?:Understanding|Cooperation|Agreement))?"
+        r"|Letters? of Intent|Exchanges? of (?:Notes|Letters)",
         Kind.AGREEMENT,
     ),
     (
@@ -26,11 +32,11 @@ _KEYWORDS = [
     (r"Joint Statements?|Statements?", Kind.JOINT_STATEMENT),
     (r"Resolutions?", Kind.RESOLUTION),
     (r"Joint Declarations?|Declarations?|Decisions?", Kind.DECLARATION),
-    (r"Guidelines?", Kind.GUIDELINES),
+    (r"Guidelines?|Principles", Kind.GUIDELINES),  # "the G20 High-Level Principles on ..."
     (r"Road ?[Mm]aps?", Kind.ROADMAP),
     (r"(?:Additional )?Protocols?", Kind.PROTOCOL),
     (
-        r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?|Accords?",
+        r"Treaty|Treaties|Conventions?|Charter|Consensus|Agreements?|Accords?|Compacts?|Covenants?",
         Kind.AGREEMENT,
     ),
     (r"Arrangements?", Kind.ARRANGEMENT),
@@ -40,7 +46,8 @@ _KEYWORDS = [
     (r"Programmes?|Programs?", Kind.PROGRAMME),
     (r"Mechanisms?", Kind.MECHANISM),
     (r"Partnerships?", Kind.PARTNERSHIP),
-    (r"Initiatives?", Kind.OTHER),
+    (r"Initiatives?|Model(?= [A-Z])", Kind.OTHER),  # "the Model National Response"
+    (r"Stud(?:y|ies)|Reviews?|Reports?|Assessments?|Evaluations?", REPORT),
 ]
 # A UN resolution cited by its number: "resolution 77/245", "resolution 192 (III)",
 # "resolution 221 (IX) E", "A/RES/79/317".

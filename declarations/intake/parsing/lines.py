@@ -30,7 +30,7 @@ from .leads import (
     _Lead,
     _match_lead,
 )
-from .statements import _opener_lead
+from .statements import _opener_lead, _subject_lead
 
 # What a declaration's title says it is.
 _TITLE_KEYWORDS = re.compile(
@@ -298,6 +298,8 @@ def _starts_paragraph(line: _Line, block: _Block | None, last_number: int) -> bo
         return True
     if prev_end == "stop" and _opener_lead(line.content) is not None:
         return True  # "... in 2024." + "As maritime nations, we support ..."
+    if prev_end == "stop" and _subject_lead(line.content) is not None:
+        return True  # "... Harbour Pilots." + "Both leaders reaffirmed ..."
     return prev_end == "stop" and _is_heading_text(line.content)
 
 

@@ -222,6 +222,7 @@ def _add_metadata(declaration: ParsedDeclaration, header: list[_Line], body: _Bo
 
 
 _WORD_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z-]+\b")
 
 
 def _acronym_uses(text: str, by_key: dict[str, list[str]]):
@@ -249,6 +250,8 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
     """Every instrument each clause names, once per clause, in the order of the text."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
     regions_of = []
+    inner_acronyms: set[tuple[int, int]] = set()
+    common = frozenset(w for c in clauses for w in _LOWER_WORD_RE.findall(c.text))
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
         text = clause.text
         offset = lead.offset if lead.known else 0
@@ -259,7 +262,9 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             regions = sorted([(0, Relation.CITES), *((p or offset, r) for p, r in regions)])
             offset = 0
         regions_of.append(regions)
-        mentions = _find_mentions(text, offset)
+        mentions = _find_mentions(
+            text, offset, lambda at, r=regions: _relation_at(r, at) != Relation.CITES, common
+        )
         if lead.base in _OBJECT_VERBS and not any(
             _relation_at(regions, m.start) != Relation.CITES for m in mentions
         ):
@@ -267,20 +272,23 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             if extra is not None and all(extra.start != m.start for m in mentions):
                 mentions.insert(0, extra)
         for mention in mentions:
+            relation = _relation_at(regions, mention.start)
             item = ParsedInstrument(
                 name=mention.name,
                 acronym=mention.acronym,
                 kind=mention.kind,
-                relation=_relation_at(regions, mention.start),
+                relation=relation,
                 clause=clause.anchor,
             )
             found.append((index, mention.start, item, (mention.start, mention.end)))
+            if mention.inner_acronym:
+                inner_acronyms.add((index, mention.start))
 
     # An acronym defined once names the same instrument wherever it is reused bare.
     defined: dict[str, ParsedInstrument] = {}
     acronym_of_name: dict[str, str] = {}
-    for _, _, item, _ in found:
-        if item.acronym:
+    for index, start, item, _ in found:
+        if item.acronym and (index, start) not in inner_acronyms:
             defined.setdefault(item.acronym, item)
             acronym_of_name.setdefault(item.name.lower(), item.acronym)
     named_spans: dict[int, list[tuple[int, int]]] = {}

@@ -91,6 +91,8 @@ def _split_body(blocks: list[_Block]) -> _Body:
                 continue
             if lead is None or (not lead.finite and lead.style == "title"):
                 lead = _opener_lead(text) or _participle_opener_lead(text, lead) or lead
+            if lead is not None and _gerund_subject(text, lead):
+                lead = None
             if lead is None and heading_lead is None:
                 lead = _subject_lead(text) or _we_unknown_lead(text)
             if lead is not None:
@@ -141,6 +143,21 @@ def _participle_opener_lead(text: str, lead: _Lead | None) -> _Lead | None:
     if found is None or re.search(r"\bthat\b", sentence[: found.end or 0]):
         return None
     return found
+
+
+# "Maintaining open seas is essential ...": the participle is the subject of "is".
+_GERUND_SUBJECT_RE = re.compile(
+    r"[A-Z][a-z]+ing\b(?:\s+(?!that\b|which\b|who\b|whether\b|what\b|how\b|where\b|when\b)"
+    r"[\w'’-]+){1,10}?\s+(?:is|are|remains|remain|has been|have been)\s+(?![a-z]+ing\b)[a-z]"
+)
+
+
+def _gerund_subject(text: str, lead: _Lead) -> bool:
+    """Whether a title-case participle opens a sentence as its subject, not as a lead: a
+    'to be' verb follows in the same clause, with no 'that' or 'which' before it."""
+    if lead.finite or lead.style != "title" or lead.starts_inside:
+        return False
+    return _GERUND_SUBJECT_RE.match(text) is not None
 
 
 def _is_footnote(block: _Block, previous: _Paragraph) -> bool:

@@ -24,10 +24,12 @@ _GENERIC_ACRONYMS = {
     "COVID", "COVID-19", "SDG", "SDGS", "AMS",
 }  # fmt: skip
 _CONNECTORS = {"of", "on", "for", "to", "in", "and", "&", "the", "a", "an", "among", "between",
-               "at", "from", "with", "by", "its", "their", "under", "against"}  # fmt: skip
+               "at", "from", "with", "by", "its", "their", "under", "against",
+               "towards", "toward"}  # fmt: skip
 _ARTICLES = {"the", "a", "an"}
 _PREPOSITIONS = {"of", "on", "for", "to", "in", "by", "among", "between", "from", "with",
-                 "under", "at", "against", "concerning", "regarding"}  # fmt: skip
+                 "under", "at", "against", "concerning", "regarding", "towards",
+                 "toward"}  # fmt: skip
 _ORG_CONTEXT_RE = re.compile(
     r"\b(?:Meetings?|Summit|Forum|Retreat|Session|Groups?|Centre|Center|Council|Committee|"
     r"Secretariat|Office|Team|Agency|Chair|Chairmanship|Members?|Heads|Leaders)\s+of\s+"
