@@ -389,6 +389,7 @@ class TestInstruments:
                 "declaration_title": "KL Joint Declaration",
                 "adopted_on": "2025-10-31",
                 "anchor": "op-9",
+                "printed_number": "",  # the text numbers no paragraph
                 "relation": "adopts",
                 "clause_url": "http://testserver/api/v1/clauses/admm-2025-kuala-lumpur/op-9/",
             }

@@ -286,6 +286,9 @@ TRACKER_CHANGES_PROGRESS_STEP = env_int("TRACKER_CHANGES_PROGRESS_STEP", 10)
 TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # The largest declaration text (or uploaded file) the importer accepts, in bytes.
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 1_000_000)
+# The largest PDF, Word document or saved web page it reads; their text is then held to
+# TRACKER_IMPORT_MAX_BYTES like a text file's.
+TRACKER_IMPORT_MAX_FILE_BYTES = env_int("TRACKER_IMPORT_MAX_FILE_BYTES", 20_000_000, minimum=1)
 # More than any declaration has, and well within the range of a clause's number (32,767).
 TRACKER_IMPORT_MAX_PARAGRAPHS = env_int("TRACKER_IMPORT_MAX_PARAGRAPHS", 2_000)
 if not 1 <= TRACKER_IMPORT_MAX_PARAGRAPHS <= 30_000:

@@ -60,6 +60,7 @@ class ClauseInline(VersionedInlineMixin, admin.TabularInline):
     fields = [
         "part",
         "number",
+        "printed_number",
         "lead_word",
         "lead_verb",
         "verb_class",
@@ -246,7 +247,9 @@ class ClauseReferenceInline(VersionedInlineMixin, admin.TabularInline):
 
 @admin.register(Clause)
 class ClauseAdmin(VersionedAdmin):
-    list_display = ["__str__", "part", "number", "lead_verb", "verb_class", "trackable"]
+    list_display = [
+        "__str__", "part", "number", "printed_number", "lead_verb", "verb_class", "trackable"
+    ]  # fmt: skip
     list_filter = ["part", "verb_class", "trackable", "declaration"]
     list_select_related = ["declaration"]
     search_fields = ["text", "lead_verb", "declaration__title", "declaration__slug"]

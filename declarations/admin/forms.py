@@ -7,12 +7,12 @@ the page.
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 
-from ..intake.importing import ImportRejected, decode_text, plan_import
+from ..intake.importing import ImportRejected, plan_import
+from ..intake.readers import read_declaration_file, read_limit
 from ..intake.status_import import MAX_FILE_BYTES
 from ..models import (
     NEW_ENTRY_STATES,
@@ -316,7 +316,16 @@ class DeclarationImportForm(forms.Form):
         strip=False,
         help_text="Paste the whole text as copied from the web page; navigation lines are fine.",
     )
-    file = forms.FileField(required=False, help_text="Or upload a UTF-8 .txt file.")
+    file = forms.FileField(
+        required=False,
+        help_text=(
+            "Or upload the declaration as published: a PDF, a Word document (.docx), a saved "
+            "web page (.html) or a UTF-8 text file (.txt)."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.html,.htm,.txt,application/pdf,text/html,text/plain"}
+        ),
+    )
     slug = forms.SlugField(
         required=False,
         help_text="Leave empty to derive one, e.g. admm-2025-kuala-lumpur.",
@@ -335,7 +344,7 @@ class DeclarationImportForm(forms.Form):
         text = cleaned.get("text") or ""
         try:
             if upload is not None:
-                text = decode_text(upload.read(settings.TRACKER_IMPORT_MAX_BYTES + 1))
+                text = read_declaration_file(upload.read(read_limit()), name=upload.name)
             if not text.strip():
                 raise ValidationError("Paste the declaration's text or choose a file.")
             self.plan = plan_import(

@@ -211,7 +211,7 @@ def _clause(parent, tag, eid, clause, instrument_href, *, content=False):
     if cited:
         attributes["refersTo"] = " ".join(cited)
     element = _sub(parent, tag, **attributes)
-    _sub(element, "num", f"{clause.number}.")
+    _sub(element, "num", f"{clause.printed_number or clause.number}.")  # as printed, if it is
     holder = _sub(element, "content") if content else element
     _paragraph_text(_sub(holder, "p"), clause.text, references, instrument_href)
     return element

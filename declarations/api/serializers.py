@@ -48,7 +48,10 @@ class ClauseSummarySerializer(ModelSerializer):
 
     class Meta:
         model = Clause
-        fields = ["url", "anchor", "part", "number", "lead_verb", "verb_class", "trackable"]
+        fields = [
+            "url", "anchor", "part", "number", "printed_number", "lead_verb", "verb_class",
+            "trackable",
+        ]  # fmt: skip
 
 
 class DeclarationSerializer(ModelSerializer):
@@ -107,6 +110,7 @@ class ClauseSerializer(ModelSerializer):
             "anchor",
             "part",
             "number",
+            "printed_number",
             "lead_word",
             "lead_verb",
             "verb_class",
@@ -123,6 +127,7 @@ class CitingClauseSerializer(ModelSerializer):
     declaration_title = serializers.CharField(source="clause.declaration.title", read_only=True)
     adopted_on = serializers.DateField(source="clause.declaration.adopted_on", read_only=True)
     anchor = serializers.CharField(source="clause.anchor", read_only=True)
+    printed_number = serializers.CharField(source="clause.printed_number", read_only=True)
     clause_url = clause_link(source="clause")
 
     class Meta:
@@ -132,6 +137,7 @@ class CitingClauseSerializer(ModelSerializer):
             "declaration_title",
             "adopted_on",
             "anchor",
+            "printed_number",
             "relation",
             "clause_url",
         ]

@@ -171,9 +171,7 @@ class ImportPlan:
                 changes = self.changes
                 lines += [f"  + {c.anchor} added: {_short(c.text)}" for c in changes.added]
                 lines += [f"  - {c.anchor} removed: {_short(c.text)}" for c in changes.removed]
-                lines += [
-                    f"  ~ {old.anchor} edited: {_short(new.text)}" for old, new in changes.edited
-                ]
+                lines += [_edited_line(old, new) for old, new in changes.edited]
                 if not changes:
                     lines.append("  (clauses identical; only the surrounding text differs)")
         for warning in parsed.warnings:
@@ -189,6 +187,13 @@ class ImportPlan:
         data["slug"] = self.slug
         data["existing"] = self.existing.slug if self.existing else None
         return data
+
+
+def _edited_line(old, new):
+    if _same_text(old.text, new.text):
+        printed = new.printed_number or "none"
+        return f"  ~ {old.anchor} printed number: {old.printed_number or 'none'} -> {printed}"
+    return f"  ~ {old.anchor} edited: {_short(new.text)}"
 
 
 def _short(text, length=70):
@@ -245,7 +250,11 @@ def _clause_changes(declaration, parsed):
         edited=[
             (stored[anchor], clause)
             for anchor, clause in incoming.items()
-            if anchor in stored and not _same_text(stored[anchor].text, clause.text)
+            if anchor in stored
+            and (
+                not _same_text(stored[anchor].text, clause.text)
+                or stored[anchor].printed_number != clause.printed_number[:10]
+            )
         ],
     )
 
@@ -313,6 +322,7 @@ def _create_clause(declaration, parsed_clause):
         declaration=declaration,
         part=parsed_clause.part,
         number=parsed_clause.number,
+        printed_number=parsed_clause.printed_number[:10],
         lead_word=parsed_clause.lead_word[:60],
         lead_verb=parsed_clause.lead_verb[:60],
         verb_class=parsed_clause.verb_class,
@@ -366,6 +376,7 @@ def _apply(plan, *, update):
             delete_versioned(clause, version=clause.version)
         for stored, incoming in changes.edited:
             stored.text = incoming.text
+            stored.printed_number = incoming.printed_number[:10]
             stored.lead_word = incoming.lead_word[:60]
             stored.lead_verb = incoming.lead_verb[:60]
             stored.verb_class = incoming.verb_class

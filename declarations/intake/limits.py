@@ -33,7 +33,7 @@ def decode_text(data):
     if nul != -1:
         raise ImportRejected(
             f"The file is binary, not text. It has a NUL byte at position {nul:,}; upload a "
-            "plain-text (.txt) file."
+            "PDF, a Word document (.docx), a saved web page (.html) or a UTF-8 text file."
         )
     try:
         return data.decode("utf-8-sig")

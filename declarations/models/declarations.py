@@ -85,6 +85,15 @@ class Clause(models.Model):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="clauses")
     part = models.CharField(max_length=10, choices=Part.choices)
     number = models.PositiveSmallIntegerField(help_text="Position within its part, from 1.")
+    printed_number = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=(
+            'The paragraph\'s number as printed in the text ("7" for "7. Decides ..."); '
+            "empty when the text does not number it. The position above is the anchor."
+        ),
+        validators=[validate_storable_text],
+    )
     lead_word = models.CharField(
         max_length=60, help_text="The lead word as written.", validators=[validate_storable_text]
     )
@@ -119,6 +128,11 @@ class Clause(models.Model):
     @property
     def anchor(self):
         return f"{'pre' if self.part == Part.PREAMBLE else 'op'}-{self.number}"
+
+    @property
+    def label(self):
+        """The anchor, and the number printed in the text when it has one: "op-3 (no. 7)"."""
+        return f"{self.anchor} (no. {self.printed_number})" if self.printed_number else self.anchor
 
 
 class Reference(models.Model):

@@ -114,3 +114,31 @@ def test_a_country_editor_records_and_an_editor_publishes(
     assert history.get_by_role("link", name="ACDN working group report").count() == 1
     entry.refresh_from_db()
     assert (entry.review_state, entry.reviewed_by) == (ReviewState.PUBLISHED, editor)
+
+
+def test_an_editor_imports_a_declaration_from_its_pdf(page, reference_data, tmp_path):
+    """The import page with an uploaded PDF: its preview at 1366 px, then the import."""
+    from django.contrib.auth.models import Group, User
+
+    from declarations.demo import SEED
+    from declarations.models import Declaration
+    from tests.documents import pdf_from_text
+
+    editor = User.objects.create_user("eddie", password="a-long-test-password", is_staff=True)
+    editor.groups.set(Group.objects.filter(name="Editors"))
+    pdf = tmp_path / "kl-2025-admm-joint-declaration.pdf"
+    pdf.write_bytes(pdf_from_text(SEED.read_text(encoding="utf-8")))
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, "eddie")
+    page.goto("/admin/declarations/declaration/import/")
+    page.set_input_files("#id_file", str(pdf))
+    page.click("input[name=preview]")
+    page.wait_for_selector("pre.import-preview")
+    assert "13 preambular, 25 operative" in page.inner_text("pre.import-preview")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    page.screenshot(path=str(tmp_path / "import-pdf-preview.png"), full_page=False)
+
+    page.click("input[name=confirm]")
+    page.wait_for_url("**/admin/declarations/declaration/*/change/")
+    assert Declaration.objects.get().clauses.count() == 38

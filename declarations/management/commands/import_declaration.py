@@ -1,22 +1,29 @@
 import json
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from declarations.intake.importing import import_text
-from declarations.intake.limits import ImportRejected, decode_text
+from declarations.intake.limits import ImportRejected
+from declarations.intake.readers import read_declaration_file, read_limit
 from tracker.progress import Progress
 
 
 class Command(BaseCommand):
     help = (
-        "Import a declaration from its text: clauses, lead verbs and instruments. "
+        "Import a declaration from its text (a PDF, Word document, saved web page or UTF-8 "
+        "text file): clauses, lead verbs and instruments. "
         "Use --dry-run to see the preview without writing anything."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Path to a UTF-8 text file, or - for standard input.")
+        parser.add_argument(
+            "file",
+            help=(
+                "Path to a PDF, Word (.docx), saved web page (.html) or UTF-8 text file, told "
+                "apart by content; or - for standard input."
+            ),
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show the preview only.")
         parser.add_argument("--json", action="store_true", help="With --dry-run: print JSON.")
         parser.add_argument("--update", action="store_true", help="Apply a changed text.")
@@ -30,11 +37,12 @@ class Command(BaseCommand):
         bar = Progress(self.stderr, "import", total=2, unit="steps").start()
         try:
             # One byte past the limit is enough to know a file is too large.
-            limit = settings.TRACKER_IMPORT_MAX_BYTES + 1
+            limit = read_limit()
             data = sys.stdin.buffer.read(limit) if file == "-" else _read(file, limit)
+            text = read_declaration_file(data, name="" if file == "-" else file)
             bar.update(1)
             plan = import_text(
-                decode_text(data),
+                text,
                 slug=slug,
                 source_url=source_url,
                 update=update,

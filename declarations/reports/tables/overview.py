@@ -138,6 +138,11 @@ def scorecard_tables(clauses, result, *, keep):
             "Clauses",
             [
                 Column("Paragraph", lambda row: row[0].anchor),
+                Column(
+                    "Printed no.",
+                    lambda row: row[0].printed_number,
+                    applies=lambda row: bool(row[0].printed_number),
+                ),
                 Column("Part", lambda row: row[0].get_part_display()),
                 Column("Lead word", lambda row: row[0].lead_word),
                 Column("Text", lambda row: row[0].text, "block"),
