@@ -36,6 +36,7 @@ from .forms import (
     entry_fields,
 )
 from .list_filters import EstimatedCountPaginator
+from .rows import TabularInline
 from .status_files import StatusFilesAdmin
 
 
@@ -72,7 +73,7 @@ class EvidenceInlineForm(forms.ModelForm):
             self.fields["file"].widget.served_at = self.instance.href
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(TabularInline):
     model = Evidence
     form = EvidenceInlineForm
     extra = 1
