@@ -264,7 +264,11 @@ class InstrumentViewSet(ReadOnlyViewSet):
         pieces = [name.strip() for value in values for name in value.split(",")]
         if "" in pieces:
             raise ValidationError(
-                {"expand": ["An empty name between commas; list names like expand=themes,milestones."]}
+                {
+                    "expand": [
+                        "An empty name between commas; list names like expand=themes,milestones."
+                    ]
+                }
             )
         names = set(pieces)
         unknown = sorted(names - set(EXPANDABLE))
