@@ -67,6 +67,19 @@ def test_segments_follow_the_status_order_and_palette():
     assert "No information" in str(svg)  # in the legend
 
 
+def test_a_chart_with_links_is_a_group_whose_links_a_screen_reader_can_reach():
+    # An image's parts are presentational: links inside role="img" could not be followed.
+    linked = parse(
+        charts.stacked_bars(
+            [charts.BarRow("KL 2025", {Status.COMPLETED: 1}, href="/r/kl/")], title="By declaration"
+        )
+    )
+    plain = parse(charts.stacked_bars([charts.BarRow("KL 2025", {Status.COMPLETED: 1})], title="t"))
+
+    assert (linked.get("role"), linked.get("aria-label")) == ("group", "By declaration")
+    assert plain.get("role") == "img"
+
+
 def test_no_rows_make_no_chart():
     assert charts.stacked_bars([], title="t") == ""
     assert charts.timeline([charts.Lane("Region")], title="t") == ""

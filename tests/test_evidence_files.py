@@ -74,6 +74,19 @@ class TestTheCheck:
             check_evidence_file(upload("minutes.pdf", PDF + b"\0" * 2048))
 
 
+def submitted_with_file(by, party, instrument):
+    """An entry sent for review with one PDF as its evidence, titled "Minutes"."""
+    return record_status(
+        instrument=instrument,
+        party=party,
+        status=Status.PLANNED,
+        as_of=AS_OF,
+        by=by,
+        state=ReviewState.SUBMITTED,
+        evidence=[{"title": "Minutes", "file": upload("minutes.pdf", PDF)}],
+    )
+
+
 def record_with_file(client, instrument, content=PDF, name="minutes.pdf"):
     return client.post(
         reverse("admin:declarations_instrument_record_status", args=[instrument.pk]),
@@ -128,15 +141,7 @@ class TestUploadAndDownload:
     def test_the_file_is_served_to_those_who_may_see_the_entry_only(
         self, client, malaysia_editor, philippines_editor, editor, manager, malaysia, acdn
     ):
-        entry = record_status(
-            instrument=acdn,
-            party=malaysia,
-            status=Status.PLANNED,
-            as_of=AS_OF,
-            by=malaysia_editor,
-            state=ReviewState.SUBMITTED,
-            evidence=[{"title": "Minutes", "file": upload("minutes.pdf", PDF)}],
-        )
+        entry = submitted_with_file(malaysia_editor, malaysia, acdn)
         evidence = entry.evidence.get()
         url = reverse("admin:declarations_implementationstatus_evidence", args=[evidence.pk])
         assert entry.evidence_items[0]["url"] == url
@@ -183,3 +188,78 @@ class TestUploadAndDownload:
                 by=malaysia_editor,
                 evidence=[{"title": "Nothing"}],
             )
+
+
+class TestOverTheApi:
+    """A status entry's file evidence in the API: its name, size and type, and an address
+    that serves it to a reader who may see the entry, as the admin does."""
+
+    @pytest.fixture
+    def published(self, editor, malaysia, acdn):
+        return record_status(
+            instrument=acdn,
+            party=malaysia,
+            status=Status.IN_PROGRESS,
+            as_of=AS_OF,
+            by=editor,
+            state=ReviewState.PUBLISHED,
+            evidence=[
+                {"title": "Working group minutes", "file": upload("minutes.pdf", PDF)},
+                {"title": "Press release", "url": "https://example.org/press"},
+            ],
+        )
+
+    def test_an_entry_shows_its_file_and_a_reader_downloads_it(
+        self, settings, api_client_for, consumer, published
+    ):
+        settings.TRACKER_API_SYNC_DELAY_SECONDS = 0  # the list shows what was just published
+        client = api_client_for(consumer)
+        evidence = published.evidence.get(title="Working group minutes")
+        address = f"http://testserver/api/v1/statuses/{published.pk}/evidence/{evidence.pk}/"
+        expected = [
+            {
+                "title": "Working group minutes",
+                "url": address,
+                "kind": "other",
+                "file": {
+                    "name": "working-group-minutes.pdf",
+                    "size": len(PDF),
+                    "content_type": "application/pdf",
+                },
+            },
+            {"title": "Press release", "url": "https://example.org/press", "kind": "other",
+             "file": None},
+        ]  # fmt: skip
+        detail = client.get(f"/api/v1/statuses/{published.pk}/").json()
+        listed = client.get("/api/v1/statuses/").json()["results"]
+        assert detail["evidence"] == expected
+        assert [row["evidence"] for row in listed] == [expected]
+
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == (
+            'attachment; filename="working-group-minutes.pdf"'
+        )
+        assert "no-store" in response["Cache-Control"]
+        assert b"".join(response.streaming_content) == PDF
+
+    def test_no_file_is_served_to_a_caller_who_may_not_see_its_entry(
+        self, client, settings, api_client_for, consumer, malaysia_editor, malaysia, acdn,
+        published,
+    ):  # fmt: skip
+        submitted = submitted_with_file(malaysia_editor, malaysia, acdn)
+        draft_file = submitted.evidence.get()
+        public_file = published.evidence.get(title="Working group minutes")
+        reader = api_client_for(consumer)
+        # Not published: the reader may not see the entry, so there is no such file.
+        response = reader.get(f"/api/v1/statuses/{submitted.pk}/evidence/{draft_file.pk}/")
+        assert response.status_code == 404
+        # A file asked for under another entry's address is not that entry's.
+        response = reader.get(f"/api/v1/statuses/{published.pk}/evidence/{draft_file.pk}/")
+        assert response.status_code == 404
+        # Anonymous callers get no file, even when the API is open to all.
+        settings.TRACKER_PUBLIC_API = True
+        response = client.get(f"/api/v1/statuses/{published.pk}/evidence/{public_file.pk}/")
+        assert response.status_code == 401
+        assert client.get(f"/api/v1/statuses/{published.pk}/").status_code == 200

@@ -30,6 +30,7 @@ from .base import (
     report_path,
 )
 from .forms import DeclarationImportForm
+from .rows import TabularInline
 
 # Parties and themes ------------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ class ThemeAdmin(VersionedMixin, admin.ModelAdmin):
 # Declarations and clauses ------------------------------------------------------------------
 
 
-class ClauseInline(VersionedInlineMixin, admin.TabularInline):
+class ClauseInline(VersionedInlineMixin, TabularInline):
     """Staff correct what the importer proposed: lead verb, class, trackable; the clause's
     own page (the change link) holds its instrument links."""
 
@@ -228,13 +229,13 @@ class DeclarationAdmin(VersionedAdmin):
         return declaration
 
 
-class ReferenceInline(VersionedInlineMixin, admin.TabularInline):
+class ReferenceInline(VersionedInlineMixin, TabularInline):
     model = Reference
     autocomplete_fields = ["instrument"]
     extra = 0
 
 
-class ClauseReferenceInline(VersionedInlineMixin, admin.TabularInline):
+class ClauseReferenceInline(VersionedInlineMixin, TabularInline):
     model = Reference
     autocomplete_fields = ["clause"]
     extra = 0

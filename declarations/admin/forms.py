@@ -31,6 +31,7 @@ from ..models import (
     save_versioned,
 )
 from ..text import validate_storable_text
+from .rows import LabelledRowsFormSet
 
 # The fields of a status form that `record_status` takes as they are.
 ENTRY_FIELDS = ("party", "status", "progress", "as_of", "note", "state")
@@ -264,7 +265,13 @@ class EvidenceForm(forms.Form):
         }
 
 
-EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=2, max_num=10, validate_max=True)
+class EvidenceRows(LabelledRowsFormSet):
+    row_name = "evidence"
+
+
+EvidenceFormSet = forms.formset_factory(
+    EvidenceForm, formset=EvidenceRows, extra=2, max_num=10, validate_max=True
+)
 
 
 def evidence_links(formset):

@@ -37,9 +37,10 @@ from .list_filters import (
     StaleFilter,
     ThemeListFilter,
 )
+from .rows import TabularInline
 
 
-class MilestoneInline(VersionedInlineMixin, admin.TabularInline):
+class MilestoneInline(VersionedInlineMixin, TabularInline):
     model = Instrument
     fk_name = "parent"
     fields = ["name", "kind", "due_on", "completed_on", "version_seen"]
@@ -54,7 +55,7 @@ class MilestoneInline(VersionedInlineMixin, admin.TabularInline):
         return formset
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(TabularInline):
     """The instrument's status entries, newest first, for reading; each entry's own page
     is where a draft is edited or an entry reviewed."""
 

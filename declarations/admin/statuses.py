@@ -1,7 +1,5 @@
 """Status entries: recording and review; their import and export are in status_files."""
 
-import os
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
@@ -9,13 +7,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
+from ..evidence_files import evidence_file_response, visible_evidence_file
 from ..models import (
-    EVIDENCE_TYPES,
     EditConflict,
     Evidence,
     ImplementationStatus,
@@ -36,6 +34,7 @@ from .forms import (
     entry_fields,
 )
 from .list_filters import EstimatedCountPaginator
+from .rows import TabularInline
 from .status_files import StatusFilesAdmin
 
 
@@ -72,7 +71,7 @@ class EvidenceInlineForm(forms.ModelForm):
             self.fields["file"].widget.served_at = self.instance.href
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(TabularInline):
     model = Evidence
     form = EvidenceInlineForm
     extra = 1
@@ -202,29 +201,11 @@ class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
         ]
 
     def evidence_view(self, request, evidence_id):
-        """An evidence file, to those who may see its entry (`visible_to`), as a download:
-        never shown inline, never from a public path."""
-        evidence = (
-            Evidence.objects.filter(
-                pk=evidence_id,
-                status__in=ImplementationStatus.objects.visible_to(request.user),
-            )
-            .exclude(file="")
-            .first()
-        )
+        """An evidence file, to those who may see its entry (`visible_evidence_file`)."""
+        evidence = visible_evidence_file(request.user, evidence_id)
         if evidence is None or not self.has_view_permission(request):
             raise Http404("No such evidence file.")
-        extension = os.path.splitext(evidence.file.name)[1].lower()
-        name = slugify(evidence.title)[:80] or "evidence"
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=f"{name}{extension}",
-            content_type=EVIDENCE_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_file_response(evidence)
 
     # The review page: one submitted entry, the previous published one beside it -------
 

@@ -119,6 +119,7 @@ PLACEHOLDERS = {
     "declaration": "zq0declaration0qz",
     "anchor": "op-9871",
     "pk": "918273645546372819",
+    "evidence_id": "827364554637281991",
 }
 
 

@@ -2,6 +2,7 @@
 sync), and the one write, POST /statuses/, under the admin's rules."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -9,16 +10,21 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, NotFound
 
+from ..evidence_files import evidence_file_response, visible_evidence_file
 from ..filters import StatusFilter
 from ..models import (
     NEW_ENTRY_STATES,
     Evidence,
+    EvidenceKind,
     ImplementationStatus,
     Instrument,
     Party,
     ReviewState,
     Status,
+    evidence_file_facts,
     record_status,
     sorted_evidence,
 )
@@ -61,6 +67,42 @@ class EvidenceSerializer(ModelSerializer):
         fields = ["title", "url", "kind"]
 
 
+class EvidenceFileSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The name the file downloads as.")
+    size = serializers.IntegerField(
+        allow_null=True, help_text="In bytes; null if the storage no longer has the file."
+    )
+    content_type = serializers.CharField(help_text="application/pdf, image/png, ...")
+
+
+class EvidenceItemSerializer(serializers.Serializer):
+    """A piece of evidence as read: a link (`file` is null), or an uploaded file, whose `url`
+    downloads it for a signed-in user or a token that may see the entry, never for anyone."""
+
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="The link, or the address that serves the file.")
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    file = EvidenceFileSerializer(allow_null=True)
+
+
+def evidence_reader(request):
+    """A function (entry id, evidence item) -> the item as `EvidenceItemSerializer` shows
+    it, with one reverse() per response."""
+    address = Link("api:status-evidence", pk="pk", evidence_id="evidence_id").addresses(request)
+
+    def read(entry_id, item):
+        if not item.get("file"):
+            return {"title": item["title"], "url": item["url"], "kind": item["kind"], "file": None}
+        return {
+            "title": item["title"],
+            "url": address(pk=entry_id, evidence_id=item["id"]),
+            "kind": item["kind"],
+            "file": evidence_file_facts(item["title"], item["file"]),
+        }
+
+    return read
+
+
 class StatusSerializer(ModelSerializer):
     url = Link("api:status-detail", pk="pk")
     instrument = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -71,7 +113,7 @@ class StatusSerializer(ModelSerializer):
         allow_null=True,
         help_text="Party code; null for the region as a whole.",
     )
-    evidence = EvidenceSerializer(source="evidence_items", many=True, read_only=True)
+    evidence = serializers.SerializerMethodField()
 
     # A list page is read as these rows (`RowListSerializer`) of a queryset `with_evidence()`.
     ROW_COLUMNS = (
@@ -105,9 +147,15 @@ class StatusSerializer(ModelSerializer):
         ]
         list_serializer_class = RowListSerializer
 
+    @extend_schema_field(EvidenceItemSerializer(many=True))
+    def get_evidence(self, entry):
+        read = evidence_reader(self.context.get("request"))
+        return [read(entry.pk, item) for item in entry.evidence_items]
+
     def row_builder(self):
         """One entry's representation from one `ROW_COLUMNS` row."""
         request = self.context.get("request")
+        read_evidence = evidence_reader(request)
         url = self._declared_fields["url"].addresses(request)
         instrument_url = self._declared_fields["instrument_url"].addresses(request)
 
@@ -123,8 +171,7 @@ class StatusSerializer(ModelSerializer):
                 "as_of": iso_date(row["as_of"]),
                 "note": row["note"],
                 "evidence": [
-                    {"title": item["title"], "url": item["url"], "kind": item["kind"]}
-                    for item in sorted_evidence(row["evidence_json"])
+                    read_evidence(row["id"], item) for item in sorted_evidence(row["evidence_json"])
                 ],
                 "review_state": row["review_state"],
                 "published_at": utc_instant(row["published_at"]),
@@ -283,3 +330,32 @@ class StatusViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     )
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="An evidence file of a published entry",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as a download."
+            ),
+            404: OpenApiResponse(description="No such file, or not one this caller may see."),
+        },
+    )
+    @action(
+        detail=True,
+        url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})",
+        url_name="evidence",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def evidence(self, request, pk, evidence_id):
+        """An uploaded evidence file of a published entry, to a signed-in user or a token
+        that may see the entry (as the admin serves it); never to anonymous callers, even
+        when the API is public."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Sign in or send a token to download evidence files.")
+        evidence = visible_evidence_file(
+            request.user, evidence_id, entries=ImplementationStatus.objects.published()
+        )
+        if evidence is None or str(evidence.status_id) != pk:
+            raise NotFound("No such evidence file.")
+        return evidence_file_response(evidence)

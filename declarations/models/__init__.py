@@ -49,6 +49,7 @@ from .evidence import (
     EVIDENCE_TYPES,
     Evidence,
     check_evidence_file,
+    evidence_file_facts,
 )
 from .instruments import (
     Instrument,
@@ -172,6 +173,7 @@ __all__ = [
     "check_as_of",
     "check_editable",
     "check_evidence_file",
+    "evidence_file_facts",
     "may_edit_status",
     "completion",
     "conflict_message",

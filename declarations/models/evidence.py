@@ -100,6 +100,27 @@ def evidence_path(evidence_id):
     return reverse("admin:declarations_implementationstatus_evidence", args=[evidence_id])
 
 
+def evidence_file_facts(title, stored_name):
+    """What a reader is told of an evidence file before fetching it: the name it downloads
+    as (its title's, with the file's extension), its size in bytes (None when the storage no
+    longer has it) and its type, as the extension it was checked against says."""
+    import os
+
+    from django.utils.text import slugify
+
+    extension = os.path.splitext(stored_name)[1].lower()
+    try:
+        # The field's storage, where the file was written (the field keeps its own).
+        size = Evidence._meta.get_field("file").storage.size(stored_name)
+    except (OSError, NotImplementedError):
+        size = None
+    return {
+        "name": f"{slugify(title)[:80] or 'evidence'}{extension}",
+        "size": size,
+        "content_type": EVIDENCE_TYPES.get(extension, "application/octet-stream"),
+    }
+
+
 class Evidence(models.Model):
     status = models.ForeignKey(
         "ImplementationStatus", on_delete=models.CASCADE, related_name="evidence"

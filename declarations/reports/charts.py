@@ -61,9 +61,12 @@ def _clip(text, length):
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _svg(width, height, title, body, css_class):
+def _svg(width, height, title, body, css_class, *, links=False):
+    # A picture is one image to a screen reader, whose parts it does not enter; a chart
+    # with links is a group, so that its links can be reached and followed.
+    role = f'role="group" aria-label="{escape(title)}"' if links else 'role="img"'
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" {role} '
         f'width="{_num(width)}" height="{_num(height)}" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" {FONT}>'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
@@ -137,7 +140,8 @@ def stacked_bars(rows, *, title, width=960):
         [s for s in STATUS_ORDER if s in seen], y=legend_top, width=width
     )
     body.extend(legend)
-    return _svg(width, legend_top + legend_height + 4, title, body, "chart-bars")
+    links = any(row.href for row in rows)
+    return _svg(width, legend_top + legend_height + 4, title, body, "chart-bars", links=links)
 
 
 def progress_bar(percent, *, label="Progress", width=90):
