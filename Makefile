@@ -70,9 +70,11 @@ test: lint
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 # Figures at 10k and 1M status entries on the local PostgreSQL (BENCH_POSTGRES to change
-# it); takes several minutes. Not part of `make test`. See BENCHMARKS.md.
+# it), then a 100,000-row status import through a worker; takes several minutes. Not part
+# of `make test`. See BENCHMARKS.md.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.status_import $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ that transaction commits.
 
 import functools
 import logging
+import time
 
 from django.tasks import task
 from django.utils.module_loading import import_string
@@ -66,8 +67,12 @@ def job_task(func=None, **task_options):
     return decorate(func) if func is not None else decorate
 
 
-def start_job(job_task_, *, kind, label, requested_by=None, params=None, total=None):
-    """Record a job and queue its first attempt. Returns the job."""
+def start_job(job_task_, *, kind, label, requested_by=None, params=None, total=None, upload=None):
+    """Record a job and queue its first attempt. Returns the job.
+
+    `upload`, a file the job works from (an uploaded file object with its name and
+    content type), is kept as the job's file before the job is queued, for the same
+    keeping time as a download: a retry works from it again."""
     job = Job.objects.create(
         kind=kind,
         label=label[:300],
@@ -76,8 +81,28 @@ def start_job(job_task_, *, kind, label, requested_by=None, params=None, total=N
         total=total,
         task_path=job_task_.module_path,
     )
+    if upload is not None:
+        content_type = getattr(upload, "content_type", None) or ""
+        job.store_file(upload, download_name=upload.name, content_type=content_type)
     _enqueue(job, job_task_)
     return job
+
+
+class ProgressReport:
+    """`job.report_progress`, called at most every `seconds` (and always for the end): for
+    work that counts many small steps. Inside a transaction on PostgreSQL each report is
+    a connection of its own."""
+
+    def __init__(self, job, seconds=0.5):
+        self.job, self.seconds = job, seconds
+        self._last = 0.0
+
+    def __call__(self, done, total=None):
+        now = time.monotonic()
+        end = total is not None or done == self.job.total
+        if end or now - self._last >= self.seconds:
+            self._last = now
+            self.job.report_progress(done, total)
 
 
 def retry_job(job):

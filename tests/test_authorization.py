@@ -235,6 +235,11 @@ EXPECTED = {
         "GET": "302 302 200 200 200 403 200",
         "POST": "302 302 200 200 200 403 200",
     },
+    # A status import's page (its check or its write) is its owner's alone.
+    "admin:declarations_implementationstatus_import_job": {
+        "GET": "302 302 200 404 404 403 404",
+        "POST": "302 302 200 404 404 403 404",
+    },
     "admin:declarations_implementationstatus_export": {"GET": "302 302 200 200 200 200 200"},
     "admin:declarations_implementationstatus_simple_history": {
         "GET": "302 302 403 200 200 403 200",

@@ -77,3 +77,64 @@ def test_generate_synthetic_reports_its_statuses():
         "--batch-size", "10", stdout=out,
     )  # fmt: skip
     assert "statuses: 10/20 rows" in out.getvalue() and "statuses: 20 rows in " in out.getvalue()
+
+
+# Each long command: a bar on a terminal, lines otherwise ---------------------------------
+
+
+def run_on(stream_name, stream, tmp_path, command):
+    """Run one of the long commands with `stream` as its stdout or stderr."""
+    streams = {"stdout": io.StringIO(), "stderr": io.StringIO(), stream_name: stream}
+    if command == "generate_synthetic":
+        call_command(
+            "generate_synthetic", "--declarations", "1", "--instruments", "4", "--statuses",
+            "20", "--batch-size", "10", **streams,
+        )  # fmt: skip
+    elif command == "import_declaration":
+        path = tmp_path / "declaration.txt"
+        path.write_text(SEED, encoding="utf-8")
+        call_command("import_declaration", str(path), **streams)
+    elif command in {"backup", "restore"}:
+        file = str(tmp_path / "backup.json")
+        call_command("backup", file, stdout=io.StringIO(), stderr=io.StringIO())
+        if command == "backup":
+            call_command("backup", file, **streams)
+        else:
+            call_command("restore", file, "--replace", **streams)
+    else:
+        call_command("send_reminders", "--dry-run", **streams)
+
+
+# (command, the stream its progress goes to, its label): the report goes beside the
+# output, so that a command's stdout stays what scripts read.
+COMMANDS = [
+    ("generate_synthetic", "stdout", "statuses"),
+    ("import_declaration", "stderr", "import"),
+    ("backup", "stderr", "backup"),
+    ("restore", "stderr", "restore"),
+    ("send_reminders", "stderr", "parties"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("command", "stream", "label"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_each_long_command_draws_a_bar_on_a_terminal(
+    command, stream, label, tmp_path, malaysia_editor
+):
+    terminal = Terminal()
+    run_on(stream, terminal, tmp_path, command)
+    drawn = terminal.getvalue()
+    assert label in drawn and "━" in drawn, drawn
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("command", "stream", "label"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_each_long_command_writes_plain_lines_off_a_terminal(
+    command, stream, label, tmp_path, malaysia_editor
+):
+    out = io.StringIO()
+    run_on(stream, out, tmp_path, command)
+    written = out.getvalue()
+    lines = [line for line in written.splitlines() if line.startswith(f"{label}: ")]
+    assert lines and any(" in " in line and "/s)" in line for line in lines), written
+    assert "\x1b" not in written and "\r" not in written and "━" not in written

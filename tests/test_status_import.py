@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations.intake import status_import
+from declarations.intake import spreadsheets, status_import
 from declarations.intake.spreadsheets import restore
 from declarations.intake.status_import import (
     COLUMNS,
@@ -20,7 +20,13 @@ from declarations.intake.status_import import (
     read_table,
     validate,
 )
-from declarations.models import ImplementationStatus, ReviewState, Status, record_status
+from declarations.models import (
+    ImplementationStatus,
+    JobState,
+    ReviewState,
+    Status,
+    record_status,
+)
 from declarations.tabular import escape_formula
 from tests.factories import make_instrument
 
@@ -28,6 +34,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 IMPORT_URL = "admin:declarations_implementationstatus_import"
+IMPORT_JOB_URL = "admin:declarations_implementationstatus_import_job"
 
 
 @pytest.fixture(autouse=True)
@@ -81,13 +88,31 @@ def xlsx_file(rows, header=COLUMNS, name="statuses.xlsx"):
 
 
 def upload(client, file, state="submitted"):
-    return client.post(reverse(IMPORT_URL), {"file": file, "state": state})
+    """Upload a file: the job checking it runs at once (the tests' immediate task backend),
+    and the answer is its page, the preview."""
+    return client.post(reverse(IMPORT_URL), {"file": file, "state": state}, follow=True)
+
+
+def confirm(client, preview):
+    """Confirm a preview: the job writing the file runs at once; the answer is its page."""
+    job = preview.context["job"]
+    return client.post(reverse(IMPORT_JOB_URL, args=[job.pk]), {"confirm": "1"}, follow=True)
+
+
+def row_count(preview):
+    return preview.context["job"].result["rows"] if preview.context["may_confirm"] else None
 
 
 def messages_of(response):
-    return [str(error) for error in response.context.get("errors") or []] + (
-        [response.context["problem"]] if response.context.get("problem") else []
-    )
+    """The problems the page names: the upload form's, a failed job's, or the rows'."""
+    job = response.context.get("job")
+    if job is None:
+        return [
+            error for errors in response.context["upload_form"].errors.values() for error in errors
+        ]
+    if job.state == JobState.FAILED:
+        return [job.error]
+    return job.result.get("shown_problems", [])
 
 
 # Through the admin: preview, then confirm ------------------------------------------------
@@ -109,12 +134,12 @@ def test_a_country_editor_previews_then_imports_their_rows(
     )
     preview = upload(client, file)
     assert preview.status_code == 200
-    assert preview.context["row_count"] == 2
+    assert row_count(preview) == 2
     assert not ImplementationStatus.objects.exists()  # nothing written by the preview
 
-    token = preview.context["confirm_form"].initial["token"]
-    done = client.post(reverse(IMPORT_URL), {"token": token})
-    assert done.status_code == 302
+    done = confirm(client, preview)
+    assert done.status_code == 200 and done.context["job"].result["entries"] == 2
+    assert "Imported 2 status entries." in done.content.decode()
 
     entries = ImplementationStatus.objects.order_by("instrument__slug")
     assert [(e.instrument, e.party, e.status, e.progress, e.review_state) for e in entries] == [
@@ -133,23 +158,29 @@ def test_a_confirmation_is_checked_again_against_the_database(
 ):
     client.force_login(malaysia_editor)
     preview = upload(client, csv_file([row(), row(as_of="2020-01-01")]))
-    token = preview.context["confirm_form"].initial["token"]
+    assert preview.context["may_confirm"]
     malaysia.editors.remove(malaysia_editor)  # their scope changed after the preview
 
-    response = client.post(reverse(IMPORT_URL), {"token": token})
+    response = confirm(client, preview)
 
     assert response.status_code == 200
     assert messages_of(response) == [
-        f"Row {n}, column party: you may not record status for Malaysia. You report for no party."
-        for n in (2, 3)
+        "; ".join(
+            f"Row {n}, column party: you may not record status for Malaysia. "
+            "You report for no party."
+            for n in (2, 3)
+        )
+        + "; nothing was written."
     ]
     assert not ImplementationStatus.objects.exists()
 
 
-def test_a_confirmation_without_its_preview_is_refused(client, editor):
+def test_a_file_with_problems_cannot_be_confirmed(client, editor, acdn):
     client.force_login(editor)
-    response = client.post(reverse(IMPORT_URL), {"token": "made-up"}, follow=True)
-    assert "That preview has expired" in response.content.decode()
+    preview = upload(client, csv_file([row(status="finished")]))
+    assert not preview.context["may_confirm"]
+    response = confirm(client, preview)
+    assert "This file cannot be imported; upload it again." in response.content.decode()
     assert not ImplementationStatus.objects.exists()
 
 
@@ -157,13 +188,13 @@ def test_a_country_editor_is_not_offered_publishing(client, malaysia_editor, acd
     client.force_login(malaysia_editor)
     response = upload(client, csv_file([row()]), state="published")
     assert "state" in response.context["upload_form"].errors
-    assert "confirm_form" not in response.context
+    assert "job" not in response.context
 
 
 def test_an_editor_imports_region_rows_and_publishes(client, editor, acdn):
     client.force_login(editor)
     preview = upload(client, csv_file([row(party="")]), state="published")
-    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+    confirm(client, preview)
     entry = ImplementationStatus.objects.get()
     assert (entry.party, entry.review_state) == (None, ReviewState.PUBLISHED)
 
@@ -180,7 +211,7 @@ def test_a_nul_in_a_cell_is_named_and_nothing_is_written(client, editor, acdn, c
     problems = messages_of(response)
     assert problems and all(p.startswith("Row 2") for p in problems)
     assert any(column in p for p in problems)
-    assert "confirm_form" not in response.context
+    assert not response.context["may_confirm"]
     assert not ImplementationStatus.objects.exists()
 
 
@@ -191,6 +222,7 @@ def test_a_wrong_header_is_named(client, editor, acdn):
     [problem] = messages_of(response)
     assert problem.startswith("Row 1 (header): unknown column(s): country, date; ")
     assert "missing column(s): party, as_of" in problem
+    assert problem.endswith(" Nothing was imported.")
     assert not ImplementationStatus.objects.exists()
 
 
@@ -210,7 +242,7 @@ def test_bad_rows_first_500th_and_last_are_each_named_and_nothing_is_written(cli
         "Row 501, column progress: 150 is not between 0 and 100.",
         "Row 601, column as_of: “31/12/2025” is not a date written YYYY-MM-DD.",
     ]
-    assert "confirm_form" not in response.context
+    assert not response.context["may_confirm"]
     assert not ImplementationStatus.objects.exists()
 
 
@@ -260,6 +292,7 @@ def test_a_file_of_another_type_is_refused(client, editor):
     client.force_login(editor)
     response = upload(client, SimpleUploadedFile("statuses.pdf", b"%PDF-1.7"))
     assert messages_of(response) == ["Upload a .csv or .xlsx file."]
+    assert not ImplementationStatus.objects.exists()
 
 
 def test_a_csv_that_is_not_utf8_is_refused(client, editor):
@@ -267,7 +300,8 @@ def test_a_csv_that_is_not_utf8_is_refused(client, editor):
     data = ",".join(COLUMNS).encode() + b"\nacdn,Caf\xe9,MYS\n"
     response = upload(client, SimpleUploadedFile("statuses.csv", data))
     assert messages_of(response) == [
-        f"The CSV file is not UTF-8 text (byte {data.index(b'\xe9')}); save it as CSV UTF-8."
+        f"The CSV file is not UTF-8 text (byte {data.index(b'\xe9')}); save it as CSV UTF-8. "
+        "Nothing was imported."
     ]
 
 
@@ -277,13 +311,21 @@ def test_a_file_over_the_size_limit_is_refused_unread(editor, monkeypatch):
         read_table(SimpleUploadedFile("big.csv", b"x" * 1001))
 
 
-def test_too_many_rows_are_refused(editor, acdn, monkeypatch):
-    monkeypatch.setattr(status_import, "MAX_ROWS", 5)
-    with pytest.raises(ImportProblem, match="has 6 rows; the limit is 5"):
-        read_table(csv_file([row()] * 6))
+def test_there_is_no_row_limit_only_a_size_limit(editor, acdn):
+    table = read_table(csv_file([row()] * 5000))  # five times the former limit
+    preview = validate(table, user=editor)
+    assert (preview.ok, preview.count, len(preview.rows)) == (True, 5000, status_import.SAMPLE_ROWS)
 
 
-def test_a_zip_bomb_is_refused_before_it_is_inflated(client, editor):
+def test_a_file_over_the_size_limit_is_refused_at_the_upload(client, editor, monkeypatch):
+    monkeypatch.setattr(status_import, "MAX_FILE_BYTES", 1000)
+    client.force_login(editor)
+    response = upload(client, csv_file([row()] * 50))
+    assert messages_of(response) == ["The file is larger than 1,000 bytes."]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(client, editor, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -298,7 +340,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(client, editor):
 def test_a_damaged_workbook_is_refused(client, editor):
     client.force_login(editor)
     response = upload(client, SimpleUploadedFile("broken.xlsx", b"PK\x03\x04 not really"))
-    assert messages_of(response) == ["The file is not a valid .xlsx workbook."]
+    assert messages_of(response) == [
+        "The file is not a valid .xlsx workbook. Nothing was imported."
+    ]
 
 
 # XLSX and formulas --------------------------------------------------------------------------
@@ -308,8 +352,8 @@ def test_an_xlsx_with_real_dates_and_numbers_imports(client, editor, acdn):
     values = row(progress=75, as_of=datetime.datetime.combine(TODAY, datetime.time()))
     client.force_login(editor)
     preview = upload(client, xlsx_file([values]))
-    assert preview.context["row_count"] == 1
-    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+    assert row_count(preview) == 1
+    confirm(client, preview)
     entry = ImplementationStatus.objects.get()
     assert (entry.progress, entry.as_of) == (75, TODAY)
 
@@ -341,7 +385,7 @@ def test_an_escaped_export_cell_imports_back_unchanged(editor, acdn):
 
 def test_apply_writes_every_row_or_none(editor, malaysia_editor, acdn, malaysia):
     table = read_table(csv_file([row(), row()]))
-    assert len(apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED)) == 2
+    assert apply(table, user=malaysia_editor, state=ReviewState.SUBMITTED) == 2
 
     table = read_table(csv_file([row(), row(party="PHL")]))
     with pytest.raises(ImportFailed) as failure:
@@ -388,12 +432,16 @@ def test_an_applied_publication_is_logged_once_per_entry(
         caplog.at_level(logging.INFO, logger="tracker.audit"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        entries = apply(table, user=editor, state=ReviewState.PUBLISHED)
+        written = apply(table, user=editor, state=ReviewState.PUBLISHED)
     published = [
         r.getMessage() for r in caplog.records if "event=status_published" in r.getMessage()
     ]
-    assert len(published) == 2 == len(entries)
+    assert len(published) == 2 == written
+    entries = ImplementationStatus.objects.all()
     assert {entry.review_state for entry in entries} == {ReviewState.PUBLISHED}
+    assert sorted(published) == sorted(
+        next(m for m in published if f"object=implementationstatus:{e.pk}" in m) for e in entries
+    )
 
 
 # The export: the import's columns, so a file goes out and comes back -----------------------
@@ -460,8 +508,8 @@ def test_an_exported_filtered_list_imports_back_into_an_empty_database_as_the_sa
     ImplementationStatus.objects.all().delete()
 
     preview = upload(client, SimpleUploadedFile(f"export.{fmt}", body), state="published")
-    assert preview.context["row_count"] == 2, messages_of(preview)
-    client.post(reverse(IMPORT_URL), {"token": preview.context["confirm_form"].initial["token"]})
+    assert row_count(preview) == 2, messages_of(preview)
+    confirm(client, preview)
 
     assert snapshot() == expected
 

@@ -210,3 +210,80 @@ def test_a_job_that_fails_on_a_worker_records_why(database, tmp_path):
     assert database.count("declarations_declaration") == 0
     [(status,)] = database.query("SELECT status FROM django_tasks_database_dbtaskresult")
     assert status == "FAILED"
+
+
+# The status import: a large checked file, written in one transaction --------------------
+
+STATUS_ROWS = 30_000
+
+START_STATUS_IMPORT = """
+import csv, io
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from declarations.intake import status_jobs
+from declarations.intake.status_import import COLUMNS
+from declarations.models import Instrument, Job, JobState
+for n in range(20):
+    Instrument.objects.create(slug=f"paper-{{n}}", name=f"Concept paper {{n}}")
+editor = get_user_model().objects.create_user("eddie", password="a-long-test-password")
+editor.groups.add(Group.objects.get(name="Editors"))
+buffer = io.StringIO()
+writer = csv.writer(buffer)
+writer.writerow(COLUMNS)
+day = timezone.localdate().isoformat()
+for n in range({rows}):
+    writer.writerow([f"paper-{{n % 20}}", "", "MYS", "in_progress", n % 101, day, f"Row {{n}}",
+                     "https://example.org/minutes", "Minutes"])
+upload = SimpleUploadedFile("statuses.csv", buffer.getvalue().encode(), content_type="text/csv")
+# The check as its job would have finished it (tests/test_status_import_jobs.py runs it).
+check = Job.objects.create(kind="status_import", label="Check of statuses.csv", requested_by=editor,
+    state=JobState.DONE, task_path="declarations.intake.status_jobs.check_status_file",
+    params={{"state": "submitted", "filename": "statuses.csv"}},
+    result={{"rows": {rows}, "problems": 0}})
+check.store_file(upload, download_name="statuses.csv", content_type="text/csv")
+print(status_jobs.start_import(check).pk)
+"""
+
+
+def test_a_worker_killed_mid_status_import_writes_nothing_and_a_retry_writes_every_row(database):
+    job_id = database.shell(START_STATUS_IMPORT.format(rows=STATUS_ROWS))
+    assert database.job(job_id)["state"] == "queued"
+
+    worker = database.worker()
+    try:
+        if database.vendor == "postgresql":
+            # Progress inside the transaction is committed on a connection of its own.
+            wait_for(lambda: database.job(job_id)["done"] >= 2000, timeout=180, what="rows")
+        else:
+            # SQLite shows no progress before the transaction ends: the write has begun
+            # once the job runs and its total is known; it takes seconds at this size.
+            wait_for(
+                lambda: database.job(job_id)["state"] == "running", timeout=120, what="the start"
+            )
+            time.sleep(3)
+        assert worker.poll() is None, worker.stdout.read()
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    killed = database.job(job_id)
+    assert killed["state"] == "running", "the worker finished before it was killed"
+    assert database.count("declarations_implementationstatus") == 0
+    assert database.count("declarations_historicalimplementationstatus") == 0
+    assert database.count("declarations_evidence") == 0
+
+    assert database.shell(RETRY.format(job_id=job_id), env={"TRACKER_JOB_STALLED_MINUTES": "0"})
+    finished = database.worker("--batch")
+    output, _ = finished.communicate(timeout=600)
+    assert finished.returncode == 0, output
+
+    done = database.job(job_id)
+    assert (done["state"], done["attempts"], done["error"]) == ("done", 2, "")
+    assert done["done"] == done["total"] == STATUS_ROWS
+    assert database.count("declarations_implementationstatus") == STATUS_ROWS
+    assert database.count("declarations_historicalimplementationstatus") == STATUS_ROWS
+    assert database.count("declarations_evidence") == STATUS_ROWS

@@ -155,6 +155,17 @@ class World:
         )
         pdf = io.BytesIO(b"%PDF-1.7 matrix")
         self.job.store_file(pdf, download_name="matrix.pdf", content_type="application/pdf")
+        # A checked status file of the Malaysian editor's: its page is theirs alone.
+        self.status_import_job = Job.objects.create(
+            kind=JobKind.STATUS_IMPORT,
+            label="Check of matrix.csv",
+            requested_by=personas.get("malaysia_editor") or owner,
+            state=JobState.DONE,
+            task_path="declarations.intake.status_jobs.check_status_file",
+            attempts=1,
+            params={"state": "submitted", "filename": "matrix.csv"},
+            result={"rows": 1, "problems": 0, "shown_problems": [], "sample": []},
+        )
         self.task_result = DBTaskResult.objects.create(
             args_kwargs={"args": [str(self.job.pk), 1], "kwargs": {}},
             task_path=self.job.task_path,
@@ -247,6 +258,8 @@ class World:
         kwargs = {}
         if "<int:evidence_id>" in route:
             return {"evidence_id": self.evidence_file.pk}
+        if "<uuid:pk>" in route:
+            return {"pk": self.status_import_job.pk}
         if "<int:request_id>" in route:
             return {"request_id": self.request.pk}
         if key == "admin:declarations_reportinground_close":

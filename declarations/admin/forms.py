@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 
+from ..intake import status_import
 from ..intake.importing import ImportRejected, plan_import
+from ..intake.limits import size_limit_text
 from ..intake.readers import read_declaration_file, read_limit
-from ..intake.status_import import MAX_FILE_BYTES
 from ..models import (
     NEW_ENTRY_STATES,
     EvidenceKind,
@@ -282,7 +283,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text=(
             "A .csv or .xlsx file with the columns that Export writes on the status list, "
-            f"at most {MAX_FILE_BYTES // (1024 * 1024)} MB."
+            f"at most {size_limit_text(status_import.MAX_FILE_BYTES)}."
         )
     )
     state = state_field()
@@ -291,9 +292,15 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         offer_states(self, user, initial=ReviewState.SUBMITTED)
 
-
-class ImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    def clean_file(self):
+        """What can be told before a worker reads the file: its type and its size."""
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("Upload a .csv or .xlsx file.")
+        limit = status_import.MAX_FILE_BYTES
+        if file.size > limit:
+            raise ValidationError(f"The file is larger than {size_limit_text(limit)}.")
+        return file
 
 
 class ReviewForm(forms.Form):

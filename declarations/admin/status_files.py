@@ -1,25 +1,27 @@
 """Status entries as files: the import from CSV or XLSX (upload, preview, confirm) and the
 export of the listed entries with the same columns, so an exported file imports back."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ..intake import status_import
-from ..models import NEW_ENTRY_STATES
+from ..intake import status_import, status_jobs
+from ..jobs import retry_job
+from ..models import NEW_ENTRY_STATES, Job, JobKind
 from ..reports.exports import Column, Table, csv_response, xlsx_response
-from .forms import ImportConfirmForm, ImportUploadForm
+from .forms import ImportUploadForm
 
 EXPORT_FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 CHANGELIST = "admin:declarations_implementationstatus_changelist"
 EXPORT = "admin:declarations_implementationstatus_export"
+IMPORT_TEMPLATE = "admin/declarations/implementationstatus/import.html"
+IMPORT_JOB_TEMPLATE = "admin/declarations/implementationstatus/import_job.html"
 
 
 def export_table(entries):
@@ -38,8 +40,6 @@ def export_table(entries):
 class StatusFilesAdmin:
     """The import and export pages of the status entries' ModelAdmin (a mixin)."""
 
-    IMPORT_SESSION_KEY = "declarations.status_import"
-
     def has_import_permission(self, request):
         return self.has_add_permission(request)
 
@@ -49,6 +49,11 @@ class StatusFilesAdmin:
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="declarations_implementationstatus_import",
+            ),
+            path(
+                "import/<uuid:pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="declarations_implementationstatus_import_job",
             ),
             path(
                 "export/",
@@ -95,87 +100,60 @@ class StatusFilesAdmin:
         return respond(tables=[export_table(entries)], filename=filename)
 
     # Import ------------------------------------------------------------------------------
+    # Upload -> a job checks every row (the preview) -> confirm -> a job writes them all or
+    # none. The page of each job follows it (static/declarations/job.js) and shows its
+    # result; its owner can leave and come back, from this page's list or the job list.
 
-    def import_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
+    def import_context(self, request, **extra):
+        return {
             **self.admin_site.each_context(request),
             "title": "Import status entries",
             "opts": self.opts,
             "media": self.media,
             "columns": status_import.COLUMNS,
             "required_columns": status_import.REQUIRED_COLUMNS,
-            "max_rows": status_import.MAX_ROWS,
+            **extra,
         }
-        if request.method == "POST" and "token" in request.POST:
-            response = self.confirm_import(request, context)
-            if response is not None:
-                return response
-            upload = ImportUploadForm(user=request.user)
-        else:
-            data = request.POST if request.method == "POST" else None
-            upload = ImportUploadForm(data, request.FILES or None, user=request.user)
-            if data is not None and upload.is_valid():
-                self.preview_import(request, upload, context)
-        context["upload_form"] = upload
-        return TemplateResponse(
-            request, "admin/declarations/implementationstatus/import.html", context
-        )
 
-    def preview_import(self, request, upload, context):
-        state = upload.cleaned_data["state"]
-        try:
-            table = status_import.read_table(upload.cleaned_data["file"])
-            preview = status_import.validate(table, user=request.user, state=state)
-        except status_import.ImportProblem as problem:
-            context["problem"] = str(problem)
-            return
-        if not preview.ok:
-            context["errors"] = preview.errors
-            return
-        token = secrets.token_urlsafe(16)
-        # The checked cells wait in the session; confirming validates them again.
-        request.session[self.IMPORT_SESSION_KEY] = {
-            "token": token,
-            "user": request.user.pk,
-            "state": state,
-            "table": table,
-        }
-        context["preview"] = preview.rows[:100]
-        context["row_count"] = len(preview.rows)
-        context["state_label"] = NEW_ENTRY_STATES[state]
-        context["confirm_form"] = ImportConfirmForm(initial={"token": token})
-
-    def confirm_import(self, request, context):
-        form = ImportConfirmForm(request.POST)
-        pending = request.session.get(self.IMPORT_SESSION_KEY)
-        if (
-            not form.is_valid()
-            or not pending
-            or pending["user"] != request.user.pk
-            or not secrets.compare_digest(pending["token"], form.cleaned_data["token"])
-        ):
-            self.message_user(
-                request, "That preview has expired; upload the file again.", messages.ERROR
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        upload = ImportUploadForm(data, request.FILES or None, user=request.user)
+        if data is not None and upload.is_valid():
+            job = status_jobs.start_check(
+                upload.cleaned_data["file"], user=request.user, state=upload.cleaned_data["state"]
             )
+            return HttpResponseRedirect(status_jobs.import_page(job))
+        recent = Job.objects.visible_to(request.user).filter(kind=JobKind.STATUS_IMPORT)[:10]
+        context = self.import_context(request, upload_form=upload, recent_jobs=recent)
+        return TemplateResponse(request, IMPORT_TEMPLATE, context)
+
+    def import_job_view(self, request, pk):
+        """A check or an import job of the user's: its progress, then its result; the
+        confirmation of a checked file and the retry of a failed job are posted here."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            Job.objects.visible_to(request.user).filter(kind=JobKind.STATUS_IMPORT), pk=pk
+        )
+        if request.method == "POST" and "confirm" in request.POST:
+            if not status_jobs.may_confirm(job):
+                self.message_user(
+                    request, "This file cannot be imported; upload it again.", messages.ERROR
+                )
+                return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(status_jobs.import_page(status_jobs.start_import(job)))
+        if request.method == "POST" and "retry" in request.POST:
+            retry_job(job)
             return HttpResponseRedirect(request.path)
-        try:
-            entries = status_import.apply(
-                pending["table"], user=request.user, state=pending["state"]
-            )
-        except status_import.ImportProblem as problem:
-            context["problem"] = str(problem)
-            return None
-        except status_import.ImportFailed as failure:
-            context["errors"] = failure.errors
-            return None
-        finally:
-            request.session.pop(self.IMPORT_SESSION_KEY, None)
-        count = len(entries)
-        self.message_user(
+        context = self.import_context(
             request,
-            f"Imported {count} status entr{'y' if count == 1 else 'ies'}.",
-            messages.SUCCESS,
+            job=job,
+            writing="check" in job.params,
+            may_confirm=status_jobs.may_confirm(job),
+            started_import=None if "check" in job.params else status_jobs.import_of(job),
+            state_label=NEW_ENTRY_STATES.get(job.params.get("state"), ""),
+            upload_form=ImportUploadForm(user=request.user),
         )
-        return HttpResponseRedirect(reverse(CHANGELIST))
+        return TemplateResponse(request, IMPORT_JOB_TEMPLATE, context)

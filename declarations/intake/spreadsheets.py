@@ -14,8 +14,8 @@ import zipfile
 
 from ..tabular import FORMULA_PREFIXES
 
-# Declared uncompressed size of an XLSX archive; a 5,000-row status sheet is about 3 MB.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# Declared uncompressed size of an XLSX archive; a 100,000-row status sheet is about 60 MB.
+MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 200
 
 
@@ -31,9 +31,10 @@ def restore(value):
     return value
 
 
-def read_table(upload, *, max_bytes, max_rows):
+def read_table(upload, *, max_bytes, max_rows=None):
     """The file's cells as lists of strings, header first, at most `max_rows` rows under
-    it. `upload` is a Django UploadedFile (or anything with .name, .size and .read())."""
+    it when given. `upload` is a Django UploadedFile (or anything with .name, .size and
+    .read())."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise ImportProblem(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
@@ -49,7 +50,7 @@ def read_table(upload, *, max_bytes, max_rows):
         raise ImportProblem("Upload a .csv or .xlsx file.")
     if not table:
         raise ImportProblem("The file is empty.")
-    if len(table) - 1 > max_rows:
+    if max_rows is not None and len(table) - 1 > max_rows:
         raise ImportProblem(f"The file has {len(table) - 1} rows; the limit is {max_rows}.")
     return table
 
@@ -111,7 +112,7 @@ def read_xlsx(data, *, max_rows):
         sheet = workbook.worksheets[0]
         table = []
         for values in sheet.iter_rows(values_only=True):
-            if len(table) > max_rows + 1:
+            if max_rows is not None and len(table) > max_rows + 1:
                 break  # read_table reports the row limit
             table.append([xlsx_cell_text(value) for value in values])
     finally:

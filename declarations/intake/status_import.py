@@ -1,4 +1,4 @@
-"""Bulk status import from CSV or XLSX: read -> validate (the preview) -> apply.
+"""Bulk status import from CSV or XLSX: read -> check (the preview) -> apply.
 
 The columns (`COLUMNS`) are those the status list's Export writes (`export_row`), so an
 exported file can be edited and imported back. Row numbers in messages are the ones a
@@ -6,14 +6,17 @@ spreadsheet shows: the header is row 1, the first data row is row 2.
 
 Each row is read by a form (`StatusRowForm`): text to an instrument, a party, a status, a
 number, a date and evidence links, each refusal named by column. Whether the user may
-record that row, and in which state, is `record_status`'s to say, and it says so on the
-preview already: `validate` runs every row through it inside a transaction that is always
-rolled back, so the preview finds every problem, the database's included, and writes
-nothing. A dry run must not log a publication that never happens (record_status writes
-an audit line when it publishes), so a reviewer's "publish now" is checked as a
-submission, which record_status validates the same way; anyone else's is checked as
-asked and refused. `apply` checks again (the database may have changed since the
-preview), then records every row in one transaction: all rows or none.
+record that row, and in which state, is the write path's to say (`prepare_entry`, the
+checks of `record_status`), and it says so on the preview already: `validate` runs every
+row through it and writes nothing, so the preview finds every problem of every row.
+`apply` checks each row again (the database may have changed since the preview) and
+writes them in bulk (`record_statuses`: the rows `record_status` would write) in one
+transaction: all rows or none.
+
+A file of any number of rows is checked without a query per row: its instruments and
+parties are read in one query each, and who may report for what once per file
+(`RecordingRules`). Large files are checked and written by a worker
+(`status_jobs`); these functions report their progress to it.
 
 Files are read by `spreadsheets.read_table`: cell text is data, never a formula (a cell
 reading "=SUM(A1:A9)" is kept as that text, and then fails validation or lands in the note
@@ -32,11 +35,11 @@ from ..models import (
     EvidenceKind,
     Instrument,
     Party,
+    RecordingRules,
     ReviewState,
     Status,
-    can_report_for,
-    can_review,
-    record_status,
+    prepare_entry,
+    record_statuses,
     reporting_scope,
 )
 from ..text import unstorable_in, validate_storable_text
@@ -58,11 +61,15 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("instrument", "party", "status", "as_of")
 EVIDENCE_TITLE_SEPARATOR = " | "
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-# Every row goes through record_status (about 25 statements) twice when a file is
-# confirmed, once rolled back and once for real, inside one web request: 1,000 rows take
-# a few seconds on SQLite.
-MAX_ROWS = 1000
+# A CSV of 100,000 rows with a note and a link each is about 15 MB. There is no limit on
+# the number of rows: a worker checks and writes them (status_jobs).
+MAX_FILE_BYTES = 40_000_000
+# Rows checked and written together: one INSERT of entries, of history and of evidence.
+BATCH_ROWS = 1000
+# Rows the preview shows; every row is checked.
+SAMPLE_ROWS = 100
+# Status.values builds its list on every use; a file asks once per row.
+STATUS_VALUES = frozenset(Status.values)
 
 
 def format_evidence(items):
@@ -99,8 +106,8 @@ class RowError:
 
     def __str__(self):
         if self.column == "-":
-            return f"Row {self.row}: {self.message}"
-        return f"Row {self.row}, column {self.column}: {self.message}"
+            return f"Row {self.row:,}: {self.message}"
+        return f"Row {self.row:,}, column {self.column}: {self.message}"
 
 
 # The columns that are `record_status` arguments of the same name.
@@ -109,25 +116,41 @@ ENTRY_COLUMNS = ("instrument", "party", "status", "progress", "as_of", "note")
 
 @dataclass
 class ImportRow:
-    """One checked row: `record_status`'s arguments, and the entry it built from them on
-    the rolled-back run (unsaved now), which the preview shows."""
+    """One checked row: `record_status`'s arguments, and what `prepare_entry` built from
+    them: the unsaved entry and its evidence, which the preview shows and `apply` writes."""
 
     row: int
     fields: dict
-    entry: object = None
+    prepared: tuple = None
 
     @property
     def evidence(self):
         return self.fields["evidence"]
 
-    def record(self, *, user, state):
-        return record_status(**self.fields, by=user, state=state)
+    @property
+    def entry(self):
+        return self.prepared[0]
+
+    def shown(self):
+        """The row as the preview shows it, in words (kept with a background check)."""
+        entry = self.entry
+        return {
+            "row": self.row,
+            "instrument": str(entry.instrument),
+            "party": entry.party_label,
+            "status": entry.get_status_display(),
+            "progress": entry.progress,
+            "as_of": entry.as_of.isoformat(),
+            "note": entry.note[:120],
+            "evidence": len(self.evidence),
+        }
 
 
 @dataclass
 class Preview:
-    rows: list
-    errors: list
+    rows: list  # the first SAMPLE_ROWS good rows
+    errors: list  # every problem of every row
+    count: int  # rows in the file
 
     @property
     def ok(self):
@@ -135,8 +158,8 @@ class Preview:
 
 
 def read_table(upload):
-    """The uploaded file's cells as lists of strings, header first, within the limits."""
-    return read_spreadsheet(upload, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS)
+    """The uploaded file's cells as lists of strings, header first, within the size limit."""
+    return read_spreadsheet(upload, max_bytes=MAX_FILE_BYTES)
 
 
 # Checking the header ------------------------------------------------------------------
@@ -188,6 +211,12 @@ class StatusRowForm(forms.Form):
         super().__init__(data)
         self.instruments, self.parties = instruments, parties
 
+    def read(self, record):
+        """Check another row with this form: a file's rows share one form, whose fields
+        are built once instead of once per row (most of what a new form costs)."""
+        self.data, self.is_bound, self._errors = record, True, None
+        return self.is_valid()
+
     def clean_instrument(self):
         slug = self.cleaned_data["instrument"]
         if not slug:
@@ -206,7 +235,7 @@ class StatusRowForm(forms.Form):
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        if status.lower() not in Status.values:
+        if status.lower() not in STATUS_VALUES:
             raise ValidationError(
                 f"“{status}” is not a status; use one of {', '.join(Status.values)}."
             )
@@ -282,24 +311,24 @@ FIELD_COLUMNS = {"url": "evidence_url", "title": "evidence_title", "kind": "evid
 
 
 class Refusals:
-    """record_status's refusals of one file's rows, as RowErrors under their column."""
+    """The write path's refusals of one file's rows, as RowErrors under their column."""
 
-    def __init__(self, user):
-        self.user = user
-        self._rule = None
+    def __init__(self, rules):
+        self.rules = rules
+        self._scope = None
 
-    def rule(self):
-        if self._rule is None:  # one query, asked for only once something is refused
-            self._rule = reporting_scope(self.user)
-        return self._rule
+    def scope(self):
+        if self._scope is None:  # one query, asked for only once something is refused
+            self._scope = reporting_scope(self.rules.by)
+        return self._scope
 
     def of(self, row, error):
         if isinstance(error, PermissionDenied):
-            # Explain where, not decide: record_status has refused already.
+            # Explain where, not decide: the write path has refused already.
             party = row.fields["party"]
-            if not can_report_for(self.user, party):
+            if not self.rules.may_report_for(party):
                 who = party.name if party else "the region as a whole"
-                message = f"you may not record status for {who}. {self.rule()}"
+                message = f"you may not record status for {who}. {self.scope()}"
                 return [RowError(row.row, "party", message)]
             return [RowError(row.row, "-", str(error))]
         if not hasattr(error, "error_dict"):
@@ -311,65 +340,114 @@ class Refusals:
         ]
 
 
-def validate(table, *, user, state=ReviewState.DRAFT):
-    """Every row through its form and then `record_status`, rolled back; a Preview of the
-    rows and of every problem found, by row and column. Writes nothing.
+class RowCheck:
+    """A file's rows, checked one by one against every rule of the write path, with what
+    the rules need read once: the file's instruments (one query), the parties (one) and
+    the user's reporting scope (one)."""
 
-    Raises ImportProblem when the header is wrong. Looks instruments and parties up in two
-    queries, whatever the number of rows.
-    """
-    records = read_rows(table)
-    # Only slugs the database can hold are looked up (PostgreSQL refuses a NUL even in a
-    # query); any other cell is refused by its row's form.
-    slugs = {record.get("instrument", "") for _, record in records}
-    instruments = Instrument.objects.in_bulk(
-        {slug for slug in slugs if not unstorable_in(slug)}, field_name="slug"
-    )
-    parties = {party.code.upper(): party for party in Party.objects.all()}
-    if ReviewState(state) == ReviewState.PUBLISHED and can_review(user):
-        state = ReviewState.SUBMITTED  # see the module's docstring: no false audit line
-    refusals = Refusals(user)
-    rows, errors = [], []
-    with transaction.atomic():
-        for number, record in records:
-            form = StatusRowForm(record, instruments=instruments, parties=parties)
-            if not form.is_valid():
-                errors += [
-                    RowError(number, column, message)
-                    for column, messages in form.errors.items()
-                    for message in messages
-                ]
+    def __init__(self, table, *, user, state):
+        self.records = read_rows(table)
+        self.state = state
+        # Only slugs the database can hold are looked up (PostgreSQL refuses a NUL even in
+        # a query); any other cell is refused by its row's form.
+        slugs = {record.get("instrument", "") for _, record in self.records}
+        instruments = Instrument.objects.in_bulk(
+            {slug for slug in slugs if not unstorable_in(slug)}, field_name="slug"
+        )
+        parties = {party.code.upper(): party for party in Party.objects.all()}
+        self.form = StatusRowForm(None, instruments=instruments, parties=parties)
+        self.rules = RecordingRules(user)
+        self.refusals = Refusals(self.rules)
+
+    def __len__(self):
+        return len(self.records)
+
+    def rows(self):
+        """Each row as (ImportRow, []) when it passes, or (None, its RowErrors)."""
+        for number, record in self.records:
+            if not self.form.read(record):
+                yield (
+                    None,
+                    [
+                        RowError(number, column, message)
+                        for column, messages in self.form.errors.items()
+                        for message in messages
+                    ],
+                )
                 continue
-            row = form.import_row(number)
+            row = self.form.import_row(number)
             try:
-                row.entry = row.record(user=user, state=state)
+                row.prepared = prepare_entry(
+                    self.rules, **row.fields, state=self.state, relations_checked=True
+                )
             except (ValidationError, PermissionDenied) as error:
-                errors += refusals.of(row, error)
+                yield None, self.refusals.of(row, error)
             else:
-                rows.append(row)
-        transaction.set_rollback(True)
-    return Preview(rows=rows, errors=errors)
+                yield row, []
+
+
+def _no_progress(done, total=None):
+    pass
+
+
+def validate(table, *, user, state=ReviewState.DRAFT, progress=_no_progress):
+    """Every row through its form and the write path's checks; a Preview of the first
+    rows and of every problem found, by row and column. Writes nothing. `progress(done,
+    total)` hears how far it has got.
+
+    Raises ImportProblem when the header is wrong. Three queries, whatever the number of
+    rows (and one more to explain a refused party).
+    """
+    check = RowCheck(table, user=user, state=state)
+    total = len(check)
+    progress(0, total)
+    rows, errors = [], []
+    for done, (row, problems) in enumerate(check.rows(), start=1):
+        errors += problems
+        if row is not None and len(rows) < SAMPLE_ROWS:
+            rows.append(row)
+        if done % BATCH_ROWS == 0:
+            progress(done)
+    progress(total)
+    return Preview(rows=rows, errors=errors, count=total)
 
 
 class ImportFailed(Exception):
+    """Rows the write path refused; nothing was written. The message names the first few."""
+
+    SHOWN = 3
+
     def __init__(self, errors):
-        super().__init__("; ".join(str(error) for error in errors))
+        named = "; ".join(str(error) for error in errors[: self.SHOWN])
+        more = len(errors) - self.SHOWN
+        super().__init__(
+            named + (f"; and {more:,} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+        )
         self.errors = errors
 
 
-def apply(table, *, user, state=ReviewState.DRAFT):
-    """Check again (the database may have changed since the preview), then record every
-    row through `record_status` in one transaction. All-or-nothing: any problem raises
-    ImportFailed and nothing is written. Returns the entries created."""
-    preview = validate(table, user=user, state=state)
-    if not preview.ok:
-        raise ImportFailed(preview.errors)
-    refusals = Refusals(user)
+def apply(table, *, user, state=ReviewState.DRAFT, progress=_no_progress):
+    """Check every row again (the database may have changed since the preview) and write
+    them in batches through `record_statuses`, in one transaction. All-or-nothing: once a
+    row is refused nothing more is written, the remaining rows are still checked, and
+    ImportFailed names every problem while the transaction is rolled back. Returns the
+    number of entries written."""
+    check = RowCheck(table, user=user, state=state)
+    total = len(check)
+    progress(0, total)
+    errors, batch, written = [], [], 0
     with transaction.atomic():
-        entries = []
-        for row in preview.rows:
-            try:
-                entries.append(row.record(user=user, state=state))
-            except (ValidationError, PermissionDenied) as error:
-                raise ImportFailed(refusals.of(row, error)) from None
-    return entries
+        for done, (row, problems) in enumerate(check.rows(), start=1):
+            errors += problems
+            if not errors:
+                batch.append(row.prepared)
+            if len(batch) == BATCH_ROWS or done == total:
+                if not errors:
+                    written += len(record_statuses(batch, by=user, batch_size=BATCH_ROWS))
+                batch = []
+            if done % BATCH_ROWS == 0:
+                progress(done)
+        if errors:
+            raise ImportFailed(errors)
+    progress(total)
+    return written

@@ -67,6 +67,13 @@ from .parties import (
     Party,
     Theme,
 )
+from .recording import (
+    ENTRY_RELATIONS,
+    RecordingRules,
+    prepare_entry,
+    record_status,
+    record_statuses,
+)
 from .reminders import (
     ReminderKind,
     SentReminder,
@@ -99,7 +106,6 @@ from .statuses import (
     can_review,
     check_as_of,
     new_entry_choices,
-    record_status,
     reportable_parties,
     reporting_scope,
     sorted_evidence,
@@ -187,6 +193,10 @@ __all__ = [
     "prune_job_files",
     "new_entry_choices",
     "record_status",
+    "record_statuses",
+    "prepare_entry",
+    "RecordingRules",
+    "ENTRY_RELATIONS",
     "region_first",
     "reportable_parties",
     "reporting_scope",

@@ -4,16 +4,13 @@ review, with the version check that stops lost updates."""
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-
-from tracker import audit
-from tracker.audit import describe
 
 from ..text import validate_storable_text
 from .base import (
@@ -349,68 +346,6 @@ def check_as_of(as_of, today=None):
                 f"{limit.isoformat()})."
             }
         )
-
-
-@transaction.atomic
-def record_status(
-    *,
-    instrument,
-    party,
-    status,
-    as_of,
-    by,
-    progress=None,
-    note="",
-    evidence=(),
-    state=ReviewState.DRAFT,
-    request=None,
-):
-    """Record one assessment, the one write path shared by the admin, imports and the API.
-
-    Rules: the recorder must be allowed to report for the party (country editors only for
-    their own parties, reviewers for any party and for the region). `state` is what the new
-    entry becomes (`NEW_ENTRY_STATES`): a draft, submitted for review, or published at once,
-    which only a reviewer may do. `evidence` is an iterable of dicts with title, url and kind.
-    `request`, a reporting round's RoundRequest, makes the entry its answer: the round must
-    be open and the entry about the request's instrument and party (`check_entry`).
-    """
-    state = ReviewState(state)
-    if state not in NEW_ENTRY_STATES:
-        raise ValidationError(f"A new entry cannot be {state.label.lower()}.")
-    if not can_report_for(by, party):
-        who = party.name if party else "the region as a whole"
-        raise PermissionDenied(f"{by.get_username()} may not record status for {who}.")
-    publish = state == ReviewState.PUBLISHED
-    if publish and not can_review(by):
-        raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
-    check_as_of(as_of)
-    if request is not None:
-        request.check_entry(instrument=instrument, party=party, as_of=as_of)
-    entry = ImplementationStatus(
-        instrument=instrument,
-        party=party,
-        status=status,
-        progress=progress,
-        as_of=as_of,
-        note=note,
-        recorded_by=by,
-        request=request,
-    )
-    entry.review_state = state
-    if publish:
-        entry.published_at = timezone.now()
-        entry.reviewed_by = by
-    # The database enforces the CHECK constraints; validating them here would cost a query
-    # each, per entry, which bulk imports feel. Field validation still names bad values.
-    entry.full_clean(validate_constraints=False)
-    entry.save()
-    for item in evidence:
-        link = Evidence(status=entry, **item)
-        link.full_clean(exclude=["status"])
-        link.save()
-    if publish:
-        audit.event_on_commit("status_published", user=by, object=describe(entry))
-    return entry
 
 
 # The states in which an entry is still its author's to change: a draft, or an entry a
