@@ -53,6 +53,8 @@ from .evidence import (
 from .instruments import (
     Instrument,
     InstrumentQuerySet,
+    Series,
+    edition_label,
     inherited,
 )
 from .jobs import (
@@ -137,6 +139,8 @@ __all__ = [
     "Instrument",
     "NEW_ENTRY_STATES",
     "InstrumentQuerySet",
+    "Series",
+    "edition_label",
     "JSONArrayAgg",
     "Job",
     "JobKind",
