@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from ..models import Instrument, Reference, Relation, Series, edition_label, save_versioned
 from . import parsing
+from .limits import ImportRejected
 
 LINK, NEW, IGNORE = "link", "new", "ignore"
 
@@ -110,17 +111,31 @@ class ProposedInstrument:
             self.decision = self.proposed
 
 
+def resolve_choices(params):
+    """Choices stored as a job's parameters ({key: "new" | "ignore" | instrument id}) as
+    `ImportPlan.choose_links` takes them; an instrument deleted since the confirmation is
+    refused by name."""
+    wanted = {value for value in params.values() if isinstance(value, int)}
+    found = Instrument.objects.in_bulk(wanted)
+    if wanted - set(found):
+        raise ImportRejected(
+            f"The instrument chosen to link to (id {min(wanted - set(found))}) no longer "
+            "exists; start the import again."
+        )
+    return {key: found.get(value, value) for key, value in params.items()}
+
+
 def propose(parsed):
     """The instruments `parsed` names, each with its decision."""
     grouped = {}
     for mention in parsed.instruments:
+        edition, _ = parsing.split_edition(mention.name)
         key = (
-            (mention.acronym.upper(), mention.kind)
+            (mention.acronym.upper(), mention.kind, edition)
             if mention.acronym
             else normalise_name(mention.name)
         )
         if key not in grouped:
-            edition, _ = parsing.split_edition(mention.name)
             grouped[key] = ProposedInstrument(
                 mention.name, mention.acronym, mention.kind, [], edition=edition
             )

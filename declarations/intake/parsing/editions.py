@@ -55,6 +55,32 @@ _BARE_RE = re.compile(
 )
 
 
+# Words after an acronym that leave it the head of its phrase: "the 3rd AUMX in 2026" is an
+# edition of AUMX; "the 2nd AOIP activity" is the second activity, not an AOIP edition.
+_AFTER_HEAD = {
+    "in", "at", "on", "of", "for", "by", "to", "from", "with", "which", "that", "and", "or",
+    "as", "was", "is", "will", "would", "has", "had", "be", "been", "being", "held",
+    "hosted", "conducted", "organised", "organized", "since", "during", "between", "among",
+    "under", "through", "this", "next", "last", "were", "are",
+}  # fmt: skip
+_NEXT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_ORDINAL_BEFORE_RE = re.compile(rf"\b({ORDINAL})\s+$")
+
+
+def heads_phrase(text: str, end: int) -> bool:
+    """Whether the word ending at `end` is the head of its phrase (see _AFTER_HEAD)."""
+    following = _NEXT_WORD_RE.match(text, end)
+    return not following or not following.group(1).islower() or following.group(1) in _AFTER_HEAD
+
+
+def edition_before(text: str, start: int, end: int) -> int | None:
+    """The ordinal right before the acronym at text[start:end], if it numbers it."""
+    match = _ORDINAL_BEFORE_RE.search(text, max(0, start - 60), start)
+    if not match or not heads_phrase(text, end):
+        return None
+    return ordinal_value(match.group(1))
+
+
 def bare_acronyms(text: str, offset: int, taken: list[tuple[int, int]]):
     """(start, acronym, edition number or None) for each acronym-like word in
     text[offset:] outside the spans in `taken` (names already found)."""
@@ -64,4 +90,5 @@ def bare_acronyms(text: str, offset: int, taken: list[tuple[int, int]]):
         if any(begin <= start < end for begin, end in taken):
             continue
         ordinal = match.group("ordinal")
-        yield start, acronym, ordinal_value(ordinal) if ordinal else None
+        numbered = ordinal and heads_phrase(text, match.end("acronym"))
+        yield start, acronym, ordinal_value(ordinal) if numbered else None

@@ -12,7 +12,7 @@ from .dates import (
     _ordinal,
     _ordinal_value,
 )
-from .editions import bare_acronyms
+from .editions import bare_acronyms, edition_before, split_edition
 from .instruments import (
     _find_mentions,
     _object_fallback,
@@ -306,6 +306,10 @@ def _instruments(
                 continue  # part of a name already listed
             relation = _relation_at(regions_of[index], start)
             reuse = replace(defined[acronym], relation=relation, clause=clause.anchor)
+            number = edition_before(clause.text, start, end)
+            own, series_name = split_edition(reuse.name)
+            if number and number != own:  # "the 4th MRPX" after the 3rd: the next edition
+                reuse = replace(reuse, name=f"{_ordinal(number)} {series_name}")
             found.append((index, start, reuse, (start, end)))
 
     result: list[ParsedInstrument] = []
