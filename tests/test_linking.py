@@ -263,3 +263,70 @@ class TestMatchingRules:
     def test_a_job_whose_chosen_instrument_was_deleted_is_refused_by_name(self):
         with pytest.raises(ImportRejected, match=r"id 424242\) no longer exists"):
             linking.resolve_choices({"abc": 424242, "def": "ignore"})
+
+
+class TestThePreviewsChoices:
+    """Admin Declarations -> Import from text: the decisions shown, changed, confirmed."""
+
+    URL = "/admin/declarations/declaration/import/"
+
+    @pytest.fixture
+    def preview(self, client, editor):
+        import_text(SEED)
+        client.force_login(editor)
+        response = client.post(self.URL, {"text": HANOI, "preview": "1"})
+        assert response.status_code == 200
+        return response
+
+    @staticmethod
+    def key(response, label):
+        return item_named(response.context["plan"], label).key
+
+    def confirm(self, client, **choices):
+        return client.post(self.URL, {"text": HANOI, "confirm": "1", **choices})
+
+    def test_the_preview_lists_each_decision_with_its_reason_and_a_choice(self, preview):
+        assert "known by acronym ADSARX, adopted 2025, op-10" in preview.text
+        assert "new edition 3 of series AUMX" in preview.text
+        key = self.key(preview, "3rd AUMX")
+        assert f'name="link_{key}"' in preview.text and f'name="to_{key}"' in preview.text
+        assert "admin/js/autocomplete.js" in preview.text
+
+    def test_an_unknown_instrument_id_is_an_error_on_its_field_and_nothing_is_written(
+        self, client, preview
+    ):
+        key = self.key(preview, "ADSARX")
+        response = self.confirm(client, **{f"to_{key}": "424242"})
+        assert response.status_code == 200
+        assert "There is no such instrument" in response.text
+        assert not Reference.objects.filter(clause__declaration__slug="admm-2026-hanoi").exists()
+        for wrong in ("not-a-number", "9" * 30, "-1"):
+            response = self.confirm(client, **{f"to_{key}": wrong})
+            assert response.status_code == 200
+            assert "There is no such instrument" in response.text
+
+    def test_the_confirmed_choices_are_what_is_written(self, client, preview):
+        second = Instrument.objects.get(acronym="AUMX", edition=2)
+        third, new = (
+            self.key(preview, "3rd AUMX"),
+            self.key(
+                preview, "Concept Paper on the ASEAN Defence Climate Resilience Dialogue (ADCRD)"
+            ),
+        )
+        response = self.confirm(
+            client, **{f"to_{third}": str(second.pk), f"link_{new}": linking.IGNORE}
+        )
+        assert response.status_code == 302
+        assert years_citing(second) == {2025, 2026}
+        assert not Instrument.objects.filter(acronym__in=["ADCRD"]).exists()
+        assert not Instrument.objects.filter(acronym="AUMX", edition=3).exists()
+
+    def test_a_background_import_writes_the_confirmed_choices_too(self, client, preview, settings):
+        settings.TRACKER_BACKGROUND_IMPORT_BYTES = 0
+        new = self.key(
+            preview, "Concept Paper on the ASEAN Defence Climate Resilience Dialogue (ADCRD)"
+        )
+        response = self.confirm(client, **{f"link_{new}": linking.IGNORE})
+        assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+        assert Reference.objects.filter(clause__declaration__slug="admm-2026-hanoi").exists()
+        assert not Instrument.objects.filter(acronym="ADCRD").exists()

@@ -16,11 +16,31 @@ from ..models import Instrument, Reference
 KEEP = "proposed"
 
 
+def _is_id(value):
+    """Whether `value` can be a row id: the database refuses "abc" or 10**30 in a query."""
+    return str(value).isdigit() and int(value) < 2**63
+
+
+class InstrumentAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete, which looks the posted value up to show it again; a value
+    that is no id is shown as empty and left to the field's error."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if _is_id(v)], attr)
+
+
+class InstrumentField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return super().to_python(value)
+
+
 class LinkChoicesForm(forms.Form):
     def __init__(self, plan, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        widget = AutocompleteSelect(Reference._meta.get_field("instrument"), admin.site)
+        widget = InstrumentAutocomplete(Reference._meta.get_field("instrument"), admin.site)
         for item in plan.instruments:
             proposed = item.proposed
             choices = [(KEEP, f"As proposed: {_summary(item)}")]
@@ -31,7 +51,7 @@ class LinkChoicesForm(forms.Form):
             self.fields[f"link_{item.key}"] = forms.ChoiceField(
                 choices=choices, initial=KEEP, required=False, label=item.label
             )
-            self.fields[f"to_{item.key}"] = forms.ModelChoiceField(
+            self.fields[f"to_{item.key}"] = InstrumentField(
                 Instrument.objects.all(),
                 required=False,
                 widget=widget,
