@@ -330,3 +330,42 @@ class TestThePreviewsChoices:
         assert response.status_code == 302 and response["Location"].startswith("/jobs/")
         assert Reference.objects.filter(clause__declaration__slug="admm-2026-hanoi").exists()
         assert not Instrument.objects.filter(acronym="ADCRD").exists()
+
+
+class TestTheSeriesIsShown:
+    @pytest.fixture
+    def third(self):
+        import_text(SEED)
+        import_text(HANOI)
+        return Instrument.objects.get(acronym="AUMX", edition=3)
+
+    def test_on_the_report_page(self, client, manager, third):
+        client.force_login(manager)
+        second = Instrument.objects.get(acronym="AUMX", edition=2)
+        page = client.get(f"/reports/instruments/{third.slug}/")
+        assert page.status_code == 200
+        assert "3rd edition of ASEAN-United States Maritime Exercise (AUMX)" in page.text
+        assert f'href="/reports/instruments/{second.slug}/' in page.text
+
+    def test_on_the_admin_page(self, client, editor, third):
+        client.force_login(editor)
+        page = client.get(f"/admin/declarations/instrument/{third.pk}/change/")
+        assert page.status_code == 200
+        assert "Editions of the series" in page.text and ">2nd</a>" in page.text
+        series = client.get(f"/admin/declarations/series/{third.series_id}/change/")
+        assert series.status_code == 200 and "3rd ASEAN-United States Maritime" in series.text
+
+    def test_in_the_api_detail_and_list(self, api_client_for, consumer, third):
+        client = api_client_for(consumer)
+        detail = client.get(f"/api/v1/instruments/{third.slug}/").json()
+        assert detail["edition"] == 3
+        assert detail["series"] == {
+            "slug": third.series.slug,
+            "name": "ASEAN-United States Maritime Exercise",
+            "acronym": "AUMX",
+        }
+        rows = client.get("/api/v1/instruments/", {"q": "AUMX"}).json()["results"]
+        assert {(row["edition"], row["series"]["acronym"]) for row in rows} >= {
+            (2, "AUMX"),
+            (3, "AUMX"),
+        }

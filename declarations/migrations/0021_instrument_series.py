@@ -4,7 +4,40 @@ import declarations.text
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+# Who works with series: as with instruments, editors keep them, everyone else reads them.
+GRANTS = {
+    "Administrators": ["add", "change", "delete", "view"],
+    "Editors": ["add", "change", "view"],
+    "Country editors": ["view"],
+    "Managers": ["view"],
+}
+
+
+def grant(apps, schema_editor):
+    config = apps.get_app_config("declarations")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, actions in GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="declarations",
+                codename__in=[f"{action}_series" for action in actions],
+            )
+        )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name__in=GRANTS):
+        group.permissions.remove(*group.permissions.filter(codename__endswith="_series"))
 
 
 class Migration(migrations.Migration):
@@ -83,4 +116,5 @@ class Migration(migrations.Migration):
             model_name='instrument',
             constraint=models.UniqueConstraint(fields=('series', 'edition'), name='instrument_edition_unique'),
         ),
+        migrations.RunPython(grant, revoke),
     ]
