@@ -159,6 +159,22 @@ EXPECTED = {
         "POST": "302 302 403 403 200 403 200",
     },
     "admin/declarations/theme/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
+    "admin:declarations_series_simple_history": {"GET": "302 302 200 200 200 200 200"},
+    "admin:declarations_series_changelist": {
+        "GET": "302 302 200 200 200 200 200",
+        "POST": "302 302 200 200 200 200 200",
+    },
+    "admin:declarations_series_add": {
+        "GET": "302 302 403 403 200 403 200",
+        "POST": "302 302 403 403 200 403 200",
+    },
+    "admin:declarations_series_history": {"GET": "302 302 200 200 200 200 200"},
+    "admin:declarations_series_delete": {"GET": "302 302 403 403 403 403 200"},
+    "admin:declarations_series_change": {
+        "GET": "302 302 200 200 200 200 200",
+        "POST": "302 302 403 403 200 403 200",
+    },
+    "admin/declarations/series/<path:object_id>/": {"GET": "302 302 302 302 302 302 302"},
     "admin:declarations_declaration_import": {
         "GET": "302 302 403 403 200 403 200",
         "POST": "302 302 403 403 200 403 200",

@@ -26,6 +26,7 @@ from declarations.models import (
     ReportingRound,
     ReviewState,
     SentReminder,
+    Series,
     Status,
     Theme,
 )
@@ -82,6 +83,7 @@ class World:
         self.instrument = make_instrument(self.clause, slug="matrix-instrument")
         self.reference = Reference.objects.get(clause=self.clause)
         self.theme = Theme.objects.first()
+        self.series = Series.objects.create(slug="matrix-series", name="Matrix Exercise")
         self.published = make_status(
             self.instrument, party=self.malaysia, as_of=datetime.date(2026, 1, 1)
         )
@@ -182,6 +184,7 @@ class World:
             "reference": self.reference,
             "party": self.malaysia,
             "theme": self.theme,
+            "series": self.series,
             # The sensitive case: another party's unpublished entry.
             "implementationstatus": self.phl_draft,
             "apitoken": self.token,

@@ -1,6 +1,7 @@
 """Parties, themes, declarations, clauses and the references between clauses and
 instruments."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,7 @@ from .base import (
     report_path,
 )
 from .forms import DeclarationImportForm
+from .link_choices import LinkChoicesForm
 from .rows import TabularInline
 
 # Parties and themes ------------------------------------------------------------------------
@@ -154,12 +156,19 @@ class DeclarationAdmin(VersionedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = DeclarationImportForm(request.POST or None, request.FILES or None)
-        plan = None
+        plan = links = None
         if request.method == "POST" and form.is_valid():
             plan = form.plan
-            if "confirm" in request.POST and not plan.unchanged and self.goes_to_worker(form):
-                return self.import_in_background(request, form)
-            if "confirm" in request.POST and not plan.unchanged:
+            confirming = "confirm" in request.POST and not plan.unchanged
+            # The preview proposes; the confirmation carries staff's link choices.
+            links = LinkChoicesForm(plan, request.POST if confirming else None)
+            if confirming and links.is_valid():
+                plan.choose_links(links.choices())
+            else:
+                confirming = False
+            if confirming and self.goes_to_worker(form):
+                return self.import_in_background(request, form, links)
+            if confirming:
                 declaration = self.confirm_import(request, form, plan)
                 if declaration is not None:
                     return HttpResponseRedirect(
@@ -169,9 +178,10 @@ class DeclarationAdmin(VersionedAdmin):
             **self.admin_site.each_context(request),
             "title": "Import a declaration",
             "opts": self.opts,
-            "media": self.media + form.media,
+            "media": self.media + form.media + (links.media if links else forms.Media()),
             "form": form,
             "plan": plan,
+            "links": links,
         }
         return TemplateResponse(request, "admin/declarations/declaration/import.html", context)
 
@@ -183,7 +193,7 @@ class DeclarationAdmin(VersionedAdmin):
         text = form.cleaned_data["text"]
         return len(text.encode()) > settings.TRACKER_BACKGROUND_IMPORT_BYTES
 
-    def import_in_background(self, request, form):
+    def import_in_background(self, request, form, links):
         data = form.cleaned_data
         job = start_job(
             import_declaration_text,
@@ -195,6 +205,7 @@ class DeclarationAdmin(VersionedAdmin):
                 "slug": data.get("slug") or "",
                 "source_url": data.get("source_url") or "",
                 "update": data["update"],
+                "links": links.as_params(),
             },
         )
         return HttpResponseRedirect(reverse("job_detail", args=[job.pk]))

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,10 +17,18 @@ from ..models import (
     ImplementationStatus,
     Instrument,
     Kind,
+    Series,
     record_status,
     reportable_parties,
 )
-from .base import ADMIN_CSS, VersionedAdmin, VersionedInlineMixin, progress_bar, status_badge
+from .base import (
+    ADMIN_CSS,
+    ReadOnlyHistoryAdmin,
+    VersionedAdmin,
+    VersionedInlineMixin,
+    progress_bar,
+    status_badge,
+)
 from .declarations import ClauseReferenceInline
 from .forms import (
     EvidenceFormSet,
@@ -142,7 +150,7 @@ class InstrumentAdmin(VersionedAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice is a query per choice
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent", "lead_parties", "themes"]
+    autocomplete_fields = ["parent", "series", "lead_parties", "themes"]
     inlines = [MilestoneInline, ClauseReferenceInline, StatusHistoryInline]
     actions = ["record_progress"]
 
@@ -176,6 +184,7 @@ class InstrumentAdmin(VersionedAdmin):
                 "Instrument",
                 {"fields": ["name", "acronym", "slug", "kind", "parent", "description"]},
             ),
+            ("Series", {"fields": [("series", "edition"), "other_editions"]}),
             ("Dates", {"fields": ["due_on", "completed_on"]}),
             ("Scope", {"fields": ["lead_parties", "themes", "version_seen"]}),
         ]
@@ -201,7 +210,24 @@ class InstrumentAdmin(VersionedAdmin):
             "current_progress_bar",
             "current_as_of",
             "last_update",
+            "other_editions",
         ]
+
+    @admin.display(description="Editions of the series")
+    def other_editions(self, instrument):
+        if instrument.series_id is None:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (
+                    reverse("admin:declarations_instrument_change", args=[edition.pk]),
+                    edition.edition_label or edition.name,
+                )
+                for edition in instrument.series.ordered_editions()
+            ),
+        )
 
     @admin.display(description="Part of", ordering="parent__name")
     def parent_short(self, instrument):
@@ -317,3 +343,37 @@ class InstrumentAdmin(VersionedAdmin):
         return TemplateResponse(
             request, "admin/declarations/instrument/record_progress.html", context
         )
+
+
+class EditionInline(admin.TabularInline):
+    model = Instrument
+    fk_name = "series"
+    fields = ["edition", "name", "slug"]
+    readonly_fields = fields
+    ordering = ["edition"]
+    show_change_link = True
+    can_delete = False
+    extra = 0
+    verbose_name = "edition"
+    verbose_name_plural = "editions (set an instrument's series on its own page)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Series)
+class SeriesAdmin(ReadOnlyHistoryAdmin):
+    """A recurring exercise, conference or protocol; its editions are instruments."""
+
+    list_display = ["name", "acronym", "kind", "edition_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EditionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(edition_total=Count("editions"))
+
+    @admin.display(description="Editions", ordering="edition_total")
+    def edition_count(self, series):
+        return series.edition_total

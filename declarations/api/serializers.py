@@ -12,6 +12,7 @@ from ..models import (
     Instrument,
     Party,
     Reference,
+    Series,
     Status,
     Theme,
     is_overdue,
@@ -212,17 +213,37 @@ class MilestoneProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField(read_only=True)
 
 
+class SeriesSerializer(ModelSerializer):
+    """The series an edition belongs to ("the 3rd AUMX" is edition 3 of series AUMX)."""
+
+    class Meta:
+        model = Series
+        fields = ["slug", "name", "acronym"]
+
+    @staticmethod
+    def from_row(row):
+        if row["series__slug"] is None:
+            return None
+        return {
+            "slug": row["series__slug"],
+            "name": row["series__name"],
+            "acronym": row["series__acronym"],
+        }
+
+
 class InstrumentSerializer(ModelSerializer):
     """An instrument with its status as of the `as_of` date asked for (today by default).
 
     `overall` is the overall status with its basis: the region-wide assessment, or a summary
     of the parties' latest ones (`current_status` and its neighbours repeat its figures);
+    `series` and `edition` place an edition of a recurring instrument in its series;
     `status_by_party` is each country's latest published assessment; `milestone_progress`
     (detail only) is what the milestones say, null without milestones.
     """
 
     url = Link("api:instrument-detail", slug="slug")
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    series = SeriesSerializer(read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     lead_parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     current_status = serializers.ChoiceField(
@@ -248,6 +269,8 @@ class InstrumentSerializer(ModelSerializer):
             "kind",
             "description",
             "parent",
+            "series",
+            "edition",
             "due_on",
             "completed_on",
             "overdue",
@@ -293,6 +316,10 @@ class InstrumentListSerializer(InstrumentSerializer):
         "acronym",
         "kind",
         "parent__slug",
+        "series__slug",
+        "series__name",
+        "series__acronym",
+        "edition",
         "due_on",
         "completed_on",
         "current_status",
@@ -329,6 +356,8 @@ class InstrumentListSerializer(InstrumentSerializer):
                 "acronym": row["acronym"],
                 "kind": row["kind"],
                 "parent": row["parent__slug"],
+                "series": SeriesSerializer.from_row(row),
+                "edition": row["edition"],
                 "due_on": iso_date(row["due_on"]),
                 "completed_on": iso_date(row["completed_on"]),
                 "overdue": is_overdue(

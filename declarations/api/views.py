@@ -235,7 +235,7 @@ class InstrumentViewSet(ReadOnlyViewSet):
     milestones, citing clauses, themes or lead parties. The detail always has all of them.
     """
 
-    queryset = Instrument.objects.select_related("parent").order_by("name", "pk")
+    queryset = Instrument.objects.select_related("parent", "series").order_by("name", "pk")
     filterset_class = InstrumentFilter
     lookup_field = "slug"
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ..jobs import JobFailed, job_task
 from .importing import ImportRejected, apply_import, plan_import
+from .linking import resolve_choices
 
 PARSE, WRITE = 1, 2  # the job's steps, as its progress shows them
 
@@ -19,6 +20,7 @@ def import_declaration_text(job):
         plan = plan_import(
             params["text"], slug=params.get("slug") or None, source_url=params.get("source_url", "")
         )
+        plan.choose_links(resolve_choices(params.get("links", {})))
         job.report_progress(PARSE)
         declaration = apply_import(plan, update=params.get("update", False))
     except ImportRejected as rejected:

@@ -5,9 +5,10 @@ nothing; `apply_import()` carries a plan out. The management command and the adm
 "Import declaration" page both show the plan as a preview first.
 
 Rules:
-- An instrument already in the database is linked, not duplicated: same acronym and kind,
-  or the same normalised name. The DOC, the COC and the Five-Point Consensus are one record
-  each across years of declarations.
+- An instrument already in the database is linked, not duplicated; an edition of a series
+  ("the 3rd AUMX") is its own record in the series. The rules and the reason shown for each
+  decision are in `linking`; staff may change a decision in the preview (`choose_links`).
+  The DOC, the COC and the Five-Point Consensus are one record each across years.
 - Re-importing the same text changes nothing. A changed text of an existing declaration is
   applied only with `update=True`, clause by clause: edited clauses keep their identity
   (and so their history and staff corrections of unchanged clauses stay); statuses belong
@@ -20,8 +21,6 @@ Rules:
 
 import dataclasses
 import hashlib
-import re
-import unicodedata
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -30,19 +29,20 @@ from ..models import (
     Clause,
     Declaration,
     EditConflict,
-    Instrument,
     Reference,
+    VerbClass,
     delete_versioned,
     save_versioned,
 )
 from ..text import SEPARATORS, describe, storable, unstorable_in
-from . import parsing
+from . import linking, parsing
 from .limits import (
     ImportRejected,
     check_limits,
     check_paragraphs,
     decode_text,  # noqa: F401 - the admin's import form reads it from here
 )
+from .linking import normalise_name  # noqa: F401 - part of the importer's interface
 
 
 def storable_text(text):
@@ -61,34 +61,12 @@ def storable_text(text):
     return storable(text), warning
 
 
-def normalise_name(name):
-    """A matching key for instrument names: case, accents, punctuation and 'the' ignored."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(word for word in text.split() if word != "the")
-
-
 def declaration_slug(parsed):
     """A stable slug such as admm-2025-kuala-lumpur: body, year, city."""
     year = parsed.adopted_on.year if parsed.adopted_on else ""
     city = parsed.place.split(",")[0] if parsed.place else ""
     slug = slugify(f"{parsed.body or 'declaration'} {year} {city}")
     return slug or slugify(parsed.title)[:80]
-
-
-@dataclasses.dataclass
-class ProposedInstrument:
-    """One instrument named by the text, with every clause that names it."""
-
-    name: str
-    acronym: str
-    kind: str
-    mentions: list  # of (clause anchor, relation)
-    existing: Instrument | None = None
-
-    @property
-    def is_new(self):
-        return self.existing is None
 
 
 @dataclasses.dataclass
@@ -111,6 +89,7 @@ class ImportPlan:
     existing: Declaration | None = None
     changes: ClauseChanges | None = None
     declaration: Declaration | None = None  # set once applied
+    as_read: parsing.ParsedDeclaration | None = None  # `parsed` before the links' tracking
 
     @property
     def unchanged(self):
@@ -141,7 +120,18 @@ class ImportPlan:
 
     @property
     def known_instruments(self):
-        return [item for item in self.instruments if not item.is_new]
+        return [item for item in self.instruments if item.existing is not None]
+
+    @property
+    def ignored_instruments(self):
+        return [item for item in self.instruments if item.is_ignored]
+
+    def choose_links(self, choices):
+        """Apply staff's choices, {item key: "proposed" | "new" | "ignore" | Instrument};
+        an item not named keeps the proposed decision."""
+        for item in self.instruments:
+            item.choose(choices.get(item.key, "proposed"))
+        self.parsed = _tracked_by_links(self.as_read, self.instruments)
 
     def preview(self):
         """The plan as readable lines, for the command line and the admin page."""
@@ -156,13 +146,18 @@ class ImportPlan:
             f"Clauses:    {len(parsed.preamble)} preambular, {len(parsed.operative)} operative, "
             f"{sum(c.trackable for c in parsed.clauses)} trackable",
             f"Instruments: {len(self.new_instruments)} new, "
-            f"{len(self.known_instruments)} already known",
+            f"{len(self.known_instruments)} already known"
+            + (f", {len(self.ignored_instruments)} ignored" if self.ignored_instruments else ""),
         ]
         for item in self.instruments:
-            marker = "new  " if item.is_new else "known"
+            marker = {linking.NEW: "new  ", linking.LINK: "known"}.get(
+                item.decision.action, "skip "
+            )
             where = ", ".join(f"{anchor} {relation}" for anchor, relation in item.mentions)
-            label = f"{item.name} ({item.acronym})" if item.acronym else item.name
-            lines.append(f"  [{marker}] {label} [{item.kind}] - {where}")
+            kind = f" [{item.kind}]" if item.kind else ""
+            lines.append(f"  [{marker}] {item.label}{kind} - {where}")
+            target = f" -> {item.existing}" if item.existing is not None else ""
+            lines.append(f"      {item.decision.reason}{target}")
         if self.existing is not None:
             if self.unchanged:
                 lines.append(f"Already imported as {self.existing.slug}: nothing would change.")
@@ -186,6 +181,17 @@ class ImportPlan:
         data = self.parsed.to_dict()
         data["slug"] = self.slug
         data["existing"] = self.existing.slug if self.existing else None
+        data["links"] = [
+            {
+                "name": item.name,
+                "acronym": item.acronym,
+                "clauses": [anchor for anchor, _ in item.mentions],
+                "action": item.decision.action,
+                "instrument": item.existing.slug if item.existing is not None else None,
+                "reason": item.decision.reason,
+            }
+            for item in self.instruments
+        ]
         return data
 
 
@@ -196,49 +202,15 @@ def _edited_line(old, new):
     return f"  ~ {old.anchor} edited: {_short(new.text)}"
 
 
+_MARKERS = {linking.NEW: "new  ", linking.LINK: "known", linking.IGNORE: "skip "}
+
+
 def _short(text, length=70):
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _same_text(a, b):
     return " ".join(a.split()) == " ".join(b.split())
-
-
-def find_instrument(*, name, acronym, kind):
-    """The existing instrument this name refers to, if any (see the module's rules)."""
-    if acronym:
-        match = Instrument.objects.filter(acronym__iexact=acronym, kind=kind).first()
-        if match:
-            return match
-    key = normalise_name(name)
-    if not key:
-        return None
-    # Narrow by the longest word, then compare whole normalised names in Python.
-    longest = max(key.split(), key=len)
-    for candidate in Instrument.objects.filter(name__icontains=longest).only("pk", "name"):
-        if normalise_name(candidate.name) == key:
-            return candidate
-    return None
-
-
-def _proposed_instruments(parsed):
-    grouped = {}
-    for mention in parsed.instruments:
-        key = (
-            (mention.acronym.upper(), mention.kind)
-            if mention.acronym
-            else normalise_name(mention.name)
-        )
-        item = grouped.get(key)
-        if item is None:
-            item = grouped[key] = ProposedInstrument(
-                name=mention.name, acronym=mention.acronym, kind=mention.kind, mentions=[]
-            )
-        if (mention.clause, mention.relation) not in item.mentions:
-            item.mentions.append((mention.clause, mention.relation))
-    for item in grouped.values():
-        item.existing = find_instrument(name=item.name, acronym=item.acronym, kind=item.kind)
-    return list(grouped.values())
 
 
 def _clause_changes(declaration, parsed):
@@ -278,12 +250,14 @@ def plan_import(text, *, slug=None, source_url=""):
             "'ADOPTED in ... on ...' line gives one. Add the date and try again."
         )
     slug = slugify(slug) if slug else declaration_slug(parsed)
+    instruments = linking.propose(parsed)
     plan = ImportPlan(
-        parsed=parsed,
+        parsed=_tracked_by_links(parsed, instruments),
         text=text,
         slug=slug,
         source_url=source_url,
-        instruments=_proposed_instruments(parsed),
+        instruments=instruments,
+        as_read=parsed,
     )
     plan.existing = Declaration.objects.filter(slug=slug).first()
     if plan.existing is None:
@@ -300,21 +274,6 @@ def plan_import(text, *, slug=None, source_url=""):
     else:
         plan.changes = _clause_changes(plan.existing, parsed)
     return plan
-
-
-def _unique_slug(base, taken):
-    slug, n = base[:110] or "instrument", 2
-    while slug in taken or Instrument.objects.filter(slug=slug).exists():
-        slug = f"{base[:105]}-{n}"
-        n += 1
-    taken.add(slug)
-    return slug
-
-
-def _instrument_slug_base(item):
-    if item.acronym:
-        return slugify(f"{item.acronym} {item.kind.replace('_', ' ')}")
-    return slugify(item.name)[:100]
 
 
 def _create_clause(declaration, parsed_clause):
@@ -386,21 +345,37 @@ def _apply(plan, *, update):
             _create_clause(declaration, incoming)
         clauses = {c.anchor: c for c in declaration.clauses.all()}
 
-    taken = set()
+    taken, founded = set(), {}
     for item in plan.instruments:
-        instrument = item.existing
+        instrument = linking.write_instrument(item, taken=taken, founded=founded)
         if instrument is None:
-            instrument = Instrument.objects.create(
-                slug=_unique_slug(_instrument_slug_base(item), taken),
-                name=item.name[:300],
-                acronym=item.acronym[:20],
-                kind=item.kind,
-            )
+            continue
         for anchor, relation in item.mentions:
             Reference.objects.get_or_create(
                 clause=clauses[anchor], instrument=instrument, relation=relation
             )
     return declaration
+
+
+def _tracked_by_links(parsed, instruments):
+    """`parsed` with a welcoming clause made trackable when it welcomes an instrument
+    found only by a link (a bare acronym the database knows), as if the text had named it."""
+    welcomed = {
+        anchor
+        for item in instruments
+        if item.bare and not item.is_ignored
+        for anchor, relation in item.mentions
+        if relation != parsing.Relation.CITES
+    }
+    clauses = [
+        dataclasses.replace(clause, trackable=True)
+        if clause.anchor in welcomed
+        and clause.part == parsing.Part.OPERATIVE
+        and clause.verb_class == VerbClass.WELCOMES
+        else clause
+        for clause in parsed.clauses
+    ]
+    return dataclasses.replace(parsed, clauses=clauses)
 
 
 def import_text(text, *, slug=None, source_url="", update=False, dry_run=False):

@@ -54,6 +54,8 @@ from .evidence import (
 from .instruments import (
     Instrument,
     InstrumentQuerySet,
+    Series,
+    edition_label,
     inherited,
 )
 from .jobs import (
@@ -144,6 +146,8 @@ __all__ = [
     "Instrument",
     "NEW_ENTRY_STATES",
     "InstrumentQuerySet",
+    "Series",
+    "edition_label",
     "JSONArrayAgg",
     "Job",
     "JobKind",

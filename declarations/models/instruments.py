@@ -255,6 +255,54 @@ class InstrumentQuerySet(models.QuerySet):
         return self.tracked().with_current_status(at=at).filter(stale_condition(at, days))
 
 
+class Series(models.Model):
+    """A recurring instrument: an exercise or conference held every year, a numbered
+    protocol. Business rule (editions): "the 2nd X" and "the 3rd X" are two editions of one
+    series, two instruments (each with its own status, milestones and citing clauses) in one
+    line of history, never one record and never unrelated ones. `name` is the name without
+    the ordinal ("ASEAN-United States Maritime Exercise")."""
+
+    slug = models.SlugField(max_length=120, unique=True, validators=[validate_storable_text])
+    name = models.CharField(
+        max_length=300,
+        help_text="The name without the edition's ordinal.",
+        validators=[validate_storable_text],
+    )
+    acronym = models.CharField(max_length=20, blank=True, validators=[validate_storable_text])
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+        constraints = [choices_check("kind", Kind, "series_kind_valid")]
+        indexes = [
+            # Importer: find the series of "the 3rd AUMX" by its acronym.
+            models.Index(fields=["acronym"], name="series_acronym_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:declarations_series_change", args=[self.pk])
+
+    def ordered_editions(self):
+        """The editions by number, unnumbered ones last."""
+        return self.editions.order_by(F("edition").asc(nulls_last=True), "name")
+
+    def latest_edition(self):
+        return self.editions.order_by(F("edition").desc(nulls_last=True), "-pk").first()
+
+
+def edition_label(number):
+    """3 -> "3rd"."""
+    teens = 10 <= number % 100 <= 20
+    suffix = "th" if teens else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 class Instrument(models.Model):
     slug = models.SlugField(max_length=120, unique=True, validators=[validate_storable_text])
     name = models.CharField(max_length=300, validators=[validate_storable_text])
@@ -273,6 +321,17 @@ class Instrument(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
         help_text="For a milestone or a yearly edition: the instrument it belongs to.",
+    )
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="editions",
+        help_text="For one edition of a recurring exercise, conference or protocol: its series.",
+    )
+    edition = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its number in the series: 3 for the 3rd."
     )
     weight = models.PositiveSmallIntegerField(
         default=1,
@@ -295,6 +354,11 @@ class Instrument(models.Model):
             choices_check("kind", Kind, "instrument_kind_valid"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="instrument_not_own_parent"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="instrument_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(edition__isnull=True) | Q(series__isnull=False, edition__gte=1),
+                name="instrument_edition_in_series",
+            ),
+            models.UniqueConstraint(fields=["series", "edition"], name="instrument_edition_unique"),
         ]
         indexes = [
             # Importer: find an existing instrument by its acronym.
@@ -311,6 +375,10 @@ class Instrument(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:declarations_instrument_change", args=[self.pk])
+
+    @property
+    def edition_label(self):
+        return edition_label(self.edition) if self.edition else ""
 
     def overdue_on(self, at):
         """Whether this instrument, annotated by `with_current_status(at)`, is overdue on

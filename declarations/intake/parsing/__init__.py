@@ -18,8 +18,10 @@ Business rules:
 """
 
 from .dates import words_to_number
+from .editions import ordinal_value, split_edition
 from .parser import parse_declaration
 from .values import (
+    AcronymUse,
     Kind,
     ParsedClause,
     ParsedDeclaration,
@@ -31,6 +33,7 @@ from .values import (
 )
 
 __all__ = [
+    "AcronymUse",
     "Kind",
     "ParseError",
     "ParsedClause",
@@ -40,5 +43,7 @@ __all__ = [
     "Relation",
     "VerbClass",
     "parse_declaration",
+    "ordinal_value",
+    "split_edition",
     "words_to_number",
 ]

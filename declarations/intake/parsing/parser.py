@@ -12,6 +12,7 @@ from .dates import (
     _ordinal,
     _ordinal_value,
 )
+from .editions import bare_acronyms, edition_before, split_edition
 from .instruments import (
     _find_mentions,
     _object_fallback,
@@ -37,6 +38,7 @@ from .metadata import (
 from .openings import _body_start, _header_items
 from .segments import _Body, _operative_start, _Paragraph, _split_body
 from .values import (
+    AcronymUse,
     ParsedClause,
     ParsedDeclaration,
     ParsedInstrument,
@@ -78,7 +80,7 @@ def parse_declaration(text: str) -> ParsedDeclaration:
         )
     operative_at = _operative_start(body, warnings)
     clauses, leads = _clauses(body.paragraphs, operative_at, warnings)
-    instruments = _instruments(clauses, leads)
+    instruments, acronym_uses = _instruments(clauses, leads)
     governed = {i.clause for i in instruments if i.relation != Relation.CITES}
     clauses = [_with_trackable(clause, clause.anchor in governed) for clause in clauses]
     declaration = ParsedDeclaration(
@@ -90,6 +92,7 @@ def parse_declaration(text: str) -> ParsedDeclaration:
         clauses=clauses,
         instruments=instruments,
         warnings=warnings,
+        acronym_uses=acronym_uses,
     )
     _add_metadata(declaration, _header_items(lines[:start]), body)
     return declaration
@@ -246,10 +249,13 @@ def _acronym_uses(text: str, by_key: dict[str, list[str]]):
                 yield start, end, acronym
 
 
-def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[ParsedInstrument]:
-    """Every instrument each clause names, once per clause, in the order of the text."""
+def _instruments(
+    clauses: list[ParsedClause], leads: list[_Lead]
+) -> tuple[list[ParsedInstrument], list[AcronymUse]]:
+    """Every instrument each clause names, once per clause, in the order of the text; and
+    the acronyms used bare that the text does not define (`editions.bare_acronyms`)."""
     found: list[tuple[int, int, ParsedInstrument, tuple[int, int]]] = []
-    regions_of = []
+    regions_of, offsets = [], []
     inner_acronyms: set[tuple[int, int]] = set()
     common = frozenset(w for c in clauses for w in _LOWER_WORD_RE.findall(c.text))
     for index, (clause, lead) in enumerate(zip(clauses, leads, strict=True)):
@@ -262,6 +268,7 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
             regions = sorted([(0, Relation.CITES), *((p or offset, r) for p, r in regions)])
             offset = 0
         regions_of.append(regions)
+        offsets.append(offset)
         mentions = _find_mentions(
             text, offset, lambda at, r=regions: _relation_at(r, at) != Relation.CITES, common
         )
@@ -307,6 +314,10 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
                 continue  # part of a name already listed
             relation = _relation_at(regions_of[index], start)
             reuse = replace(defined[acronym], relation=relation, clause=clause.anchor)
+            number = edition_before(clause.text, start, end)
+            own, series_name = split_edition(reuse.name)
+            if number and number != own:  # "the 4th MRPX" after the 3rd: the next edition
+                reuse = replace(reuse, name=f"{_ordinal(number)} {series_name}")
             found.append((index, start, reuse, (start, end)))
 
     result: list[ParsedInstrument] = []
@@ -318,4 +329,24 @@ def _instruments(clauses: list[ParsedClause], leads: list[_Lead]) -> list[Parsed
         if key not in seen:  # one entry per instrument and clause: its governing mention
             seen.add(key)
             result.append(item)
-    return result
+    return result, _undefined_acronyms(clauses, found, defined, regions_of, offsets)
+
+
+def _undefined_acronyms(clauses, found, defined, regions_of, offsets) -> list[AcronymUse]:
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for index, _, _, span in found:
+        taken.setdefault(index, []).append(span)
+    uses: list[AcronymUse] = []
+    seen: set[AcronymUse] = set()
+    for index, clause in enumerate(clauses):
+        for start, acronym, edition in bare_acronyms(
+            clause.text, offsets[index], taken.get(index, [])
+        ):
+            if acronym in defined:
+                continue
+            relation = _relation_at(regions_of[index], start)
+            use = AcronymUse(acronym, relation, clause.anchor, edition)
+            if use not in seen:
+                seen.add(use)
+                uses.append(use)
+    return uses

@@ -89,6 +89,17 @@ class ParsedInstrument:
     clause: str
 
 
+@dataclass(frozen=True)
+class AcronymUse:
+    """An acronym a clause uses bare, defined nowhere in the text ("the 3rd AUMX"): an
+    instrument only if the database knows it (see `editions`)."""
+
+    acronym: str
+    relation: str
+    clause: str
+    edition: int | None = None
+
+
 @dataclass
 class ParsedDeclaration:
     title: str
@@ -99,6 +110,7 @@ class ParsedDeclaration:
     clauses: list[ParsedClause] = field(default_factory=list)
     instruments: list[ParsedInstrument] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    acronym_uses: list[AcronymUse] = field(default_factory=list)
 
     @property
     def preamble(self) -> list[ParsedClause]:

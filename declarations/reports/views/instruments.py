@@ -72,10 +72,11 @@ def instrument_report(request, slug):
     at = date_param(request, "as_of") or timezone.localdate()
     instrument = get_object_or_404(
         Instrument.objects.with_current_status(at=at)
-        .select_related("parent")
+        .select_related("parent", "series")
         .prefetch_related("themes", "lead_parties"),
         slug=slug,
     )
+    editions = list(instrument.series.ordered_editions()) if instrument.series else []
     base = report_context(request, at)
     entries, milestones, references = instrument_rows(instrument, at)
     by_milestones = milestone_progress([instrument.pk], at).get(instrument.pk)
@@ -92,6 +93,7 @@ def instrument_report(request, slug):
             base
             | {
                 "instrument": instrument,
+                "editions": editions,
                 "basis": basis_text(instrument),
                 "milestone_progress": by_milestones,
                 "timeline_chart": charts.timeline(
