@@ -13,7 +13,7 @@ DEV_LOCK := requirements-dev.lock
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=false
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo test install lock lint format migrate serve clean bench
+.PHONY: demo test install lock lint format migrate serve clean bench screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.12")'
@@ -68,6 +68,12 @@ test: lint
 	@# Static files as production serves them (whitenoise from STATIC_ROOT).
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/python -m pytest
+
+# The README's pictures: the browser tests that take them, writing into docs/.
+screenshots: install
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	SCREENSHOTS=docs $(TEST_ENV) $(BIN)/python -m pytest tests/browser/test_rounds_browser.py \
+		tests/browser/test_import_browser.py tests/browser/test_import_links_browser.py
 
 # Figures at 10k and 1M status entries on the local PostgreSQL (BENCH_POSTGRES to change
 # it), then a 100,000-row status import through a worker; takes several minutes. Not part

@@ -1,8 +1,6 @@
 """The status import's page follows a running write in the browser: the bar and the
 figures move without a reload (static/declarations/job.js), and the page shows the result
-once the job is done. Screenshots go to docs/ (1366 px wide)."""
-
-from pathlib import Path
+once the job is done. Screenshots (1366 px wide) go to docs/ under `make screenshots`."""
 
 import pytest
 from django.utils import timezone
@@ -10,10 +8,11 @@ from playwright.sync_api import expect
 
 from declarations.models import Job, JobKind, JobState
 from tests.browser.conftest import sign_in
+from tests.browser.screens import screenshot_dir
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = screenshot_dir()
 
 
 def test_the_import_page_follows_a_running_write_then_shows_the_result(page, editor):

@@ -1,15 +1,13 @@
 """The import preview's link decisions in a real browser at 1366 px: each instrument's
 proposed link with its reason, changed with the admin's autocomplete, then confirmed.
-A screenshot of the preview goes to the directory in IMPORT_SCREENSHOTS, when set."""
-
-import os
-from pathlib import Path
+Screenshots of the preview go to docs/ under `make screenshots` (tests/browser/screens.py)."""
 
 import pytest
 
 from declarations.intake.importing import import_text
 from declarations.models import Instrument
 from tests.browser.conftest import sign_in
+from tests.browser.screens import screenshot_dir
 from tests.test_linking import HANOI_PATH, SEED, years_citing
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,18 +28,15 @@ def test_staff_see_each_decision_and_relink_one_before_confirming(page, editor):
         "document.querySelector('table.import-links').getBoundingClientRect().right"
     )
     assert width <= 1366
-    if os.environ.get("IMPORT_SCREENSHOTS"):
-        folder = Path(os.environ["IMPORT_SCREENSHOTS"])
-        table.scroll_into_view_if_needed()
-        page.screenshot(path=str(folder / "import-links.png"), full_page=True)
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir() / "import-links.png"), full_page=True)
 
     # Link "the 3rd AUMX" to the 2nd instead, through the autocomplete.
     row = table.locator("tr", has_text="3rd AUMX")
     row.locator(".select2-selection").click()
     page.locator(".select2-search__field").fill("2nd ASEAN-United")
     page.locator(".select2-results__option", has_text="2nd ASEAN-United").click()
-    if os.environ.get("IMPORT_SCREENSHOTS"):
-        row.screenshot(path=str(Path(os.environ["IMPORT_SCREENSHOTS"]) / "import-links-row.png"))
+    row.screenshot(path=str(screenshot_dir() / "import-links-row.png"))
     page.click("input[name=confirm]")
     page.wait_for_url("**/declaration/*/change/")
     second = Instrument.objects.get(acronym="AUMX", edition=2)

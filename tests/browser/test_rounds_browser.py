@@ -2,7 +2,8 @@
 Malaysia's editor sees the worklist, records ACDN phase 2 with a PDF and submits; the
 reviewer rejects it with a comment; Malaysia changes it and submits again; it is
 published; the response rate moves; the round is closed and its PDF and DOCX progress
-reports download and open. Screenshots of each step go to docs/ (1366 px wide)."""
+reports download and open. Screenshots of each step (1366 px wide) go to docs/ under
+`make screenshots`."""
 
 import datetime
 import io
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 
 from declarations.models import ImplementationStatus, Kind, Party, ReportingRound, ReviewState
 from tests.browser.conftest import sign_in
+from tests.browser.screens import screenshot_dir
 from tests.factories import (
     make_clause,
     make_declaration,
@@ -25,7 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = screenshot_dir()
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TODAY = timezone.localdate()
 
