@@ -42,6 +42,7 @@ from .limits import (
     check_paragraphs,
     decode_text,  # noqa: F401 - the admin's import form reads it from here
 )
+from .link_writes import write_instrument
 from .linking import normalise_name  # noqa: F401 - part of the importer's interface
 
 
@@ -347,7 +348,7 @@ def _apply(plan, *, update):
 
     taken, founded = set(), {}
     for item in plan.instruments:
-        instrument = linking.write_instrument(item, taken=taken, founded=founded)
+        instrument = write_instrument(item, taken=taken, founded=founded)
         if instrument is None:
             continue
         for anchor, relation in item.mentions:
