@@ -1,6 +1,5 @@
 """Status entries: recording and review; their import and export are in status_files."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.utils import unquote
@@ -15,7 +14,6 @@ from django.utils.text import Truncator
 from ..evidence_files import evidence_file_response, visible_evidence_file
 from ..models import (
     EditConflict,
-    Evidence,
     ImplementationStatus,
     ReviewState,
     can_review,
@@ -27,6 +25,7 @@ from ..models import (
     submit_status,
 )
 from .base import ADMIN_CSS, BOTH_PLACES, VersionedAdmin, progress_bar, status_badge
+from .evidence import EvidenceInline
 from .forms import (
     ReviewForm,
     StatusEntryAddForm,
@@ -34,47 +33,7 @@ from .forms import (
     entry_fields,
 )
 from .list_filters import EstimatedCountPaginator
-from .rows import TabularInline
 from .status_files import StatusFilesAdmin
-
-
-class StoredFileInput(forms.ClearableFileInput):
-    """A file input whose "Currently" link is the view that checks who may see the entry,
-    not the storage's own address (evidence has none)."""
-
-    served_at = None
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if self.served_at and context["widget"]["is_initial"]:
-            context["widget"]["value"] = ServedFile(self.served_at, "the uploaded file")
-        return context
-
-
-class ServedFile:
-    def __init__(self, url, label):
-        self.url, self.label = url, label
-
-    def __str__(self):
-        return self.label
-
-
-class EvidenceInlineForm(forms.ModelForm):
-    class Meta:
-        model = Evidence
-        fields = ["title", "url", "file", "kind"]
-        widgets = {"file": StoredFileInput}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.file:
-            self.fields["file"].widget.served_at = self.instance.href
-
-
-class EvidenceInline(TabularInline):
-    model = Evidence
-    form = EvidenceInlineForm
-    extra = 1
 
 
 @admin.register(ImplementationStatus)
