@@ -25,11 +25,11 @@ from ..models import (
     day_text,
     open_round,
     record_status,
+    remind_round,
     reportable_parties,
     response_rates,
     round_summary,
 )
-from ..models.rounds import remind_round
 from .base import ADMIN_CSS, status_badge
 from .forms import EvidenceFormSet, RequestProgressForm, evidence_links
 
