@@ -14,6 +14,7 @@ from .declarations import Declaration
 from .instruments import Instrument
 from .parties import Party
 from .statuses import REGION_LABEL, ImplementationStatus, can_review
+from .versioning import save_versioned
 
 
 class RoundState(models.TextChoices):
@@ -89,6 +90,7 @@ class ReportingRound(models.Model):
         related_name="+",
         editable=False,
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-due_on", "-pk"]
@@ -328,8 +330,10 @@ def close_round(round_, *, by):
     round_.state = RoundState.CLOSED
     round_.closed_at = timezone.now()
     round_.closed_by = by
-    round_.save(update_fields=["state", "closed_at", "closed_by"])
-    return round_
+    # A round page opened before the closing is then refused, like any stale page.
+    return save_versioned(
+        round_, version=round_.version, update_fields=["state", "closed_at", "closed_by"]
+    )
 
 
 def response_rates(round_, by):
