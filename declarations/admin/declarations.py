@@ -30,6 +30,7 @@ from .base import (
     report_path,
 )
 from .forms import DeclarationImportForm
+from .widgets import DATES
 
 # Parties and themes ------------------------------------------------------------------------
 
@@ -40,6 +41,7 @@ class PartyAdmin(VersionedAdmin):
     list_filter = ["group"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["editors"]
+    formfield_overrides = DATES
 
 
 @admin.register(Theme)
@@ -97,6 +99,7 @@ class ClauseInline(VersionedInlineMixin, admin.TabularInline):
 
 @admin.register(Declaration)
 class DeclarationAdmin(VersionedAdmin):
+    formfield_overrides = DATES
     list_display = ["title", "body", "meeting", "place", "adopted_on", "report_link"]
     list_filter = ["body", "adopted_on"]
     search_fields = ["title", "meeting", "place", "slug"]

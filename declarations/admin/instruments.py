@@ -37,6 +37,7 @@ from .list_filters import (
     StaleFilter,
     ThemeListFilter,
 )
+from .widgets import DATES, TABULAR_DATES
 
 
 class MilestoneInline(VersionedInlineMixin, admin.TabularInline):
@@ -47,6 +48,7 @@ class MilestoneInline(VersionedInlineMixin, admin.TabularInline):
     show_change_link = True
     verbose_name = "milestone"
     verbose_name_plural = "milestones"
+    formfield_overrides = TABULAR_DATES
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -115,6 +117,7 @@ def _evidence_pairs(entry):
 
 @admin.register(Instrument)
 class InstrumentAdmin(VersionedAdmin):
+    formfield_overrides = DATES
     list_display = [
         "name",
         "acronym",

@@ -33,6 +33,7 @@ from ..models import (
 )
 from .base import ADMIN_CSS, VersionedMixin, status_badge
 from .forms import EvidenceFormSet, RequestProgressForm, evidence_links
+from .widgets import DATES
 
 
 def progress_report_path(round_):
@@ -58,6 +59,7 @@ class ReportingRoundAdmin(VersionedMixin, admin.ModelAdmin):
         "include_region",
     ]
     show_facets = admin.ShowFacets.NEVER
+    formfield_overrides = DATES
 
     class Media:
         css = ADMIN_CSS

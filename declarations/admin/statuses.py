@@ -37,6 +37,7 @@ from .forms import (
 )
 from .list_filters import EstimatedCountPaginator
 from .status_files import StatusFilesAdmin
+from .widgets import DATES
 
 
 class StoredFileInput(forms.ClearableFileInput):
@@ -80,6 +81,7 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(ImplementationStatus)
 class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
+    formfield_overrides = DATES
     list_display = [
         "instrument_short",
         "party_name",
