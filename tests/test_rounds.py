@@ -26,12 +26,13 @@ from declarations.models import (
     close_round,
     open_round,
     record_status,
+    remind_round,
+    reminder_due,
     response_rates,
     review_status,
     round_summary,
     submit_status,
 )
-from declarations.models.rounds import remind_round, reminder_due
 from tests.factories import make_clause, make_declaration, make_instrument, make_status
 
 pytestmark = pytest.mark.django_db

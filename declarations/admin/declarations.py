@@ -33,6 +33,7 @@ from .base import (
 from .forms import DeclarationImportForm
 from .link_choices import LinkChoicesForm
 from .rows import TabularInline
+from .widgets import DATES
 
 # Parties and themes ------------------------------------------------------------------------
 
@@ -43,6 +44,7 @@ class PartyAdmin(VersionedAdmin):
     list_filter = ["group"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["editors"]
+    formfield_overrides = DATES
 
 
 @admin.register(Theme)
@@ -101,6 +103,7 @@ class ClauseInline(VersionedInlineMixin, TabularInline):
 
 @admin.register(Declaration)
 class DeclarationAdmin(VersionedAdmin):
+    formfield_overrides = DATES
     list_display = ["title", "body", "meeting", "place", "adopted_on", "report_link"]
     list_filter = ["body", "adopted_on"]
     search_fields = ["title", "meeting", "place", "slug"]

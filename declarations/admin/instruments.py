@@ -46,6 +46,7 @@ from .list_filters import (
     ThemeListFilter,
 )
 from .rows import TabularInline
+from .widgets import DATES, TABULAR_DATES
 
 
 class MilestoneInline(VersionedInlineMixin, TabularInline):
@@ -56,6 +57,7 @@ class MilestoneInline(VersionedInlineMixin, TabularInline):
     show_change_link = True
     verbose_name = "milestone"
     verbose_name_plural = "milestones"
+    formfield_overrides = TABULAR_DATES
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -124,6 +126,7 @@ def _evidence_pairs(entry):
 
 @admin.register(Instrument)
 class InstrumentAdmin(VersionedAdmin):
+    formfield_overrides = DATES
     list_display = [
         "name",
         "acronym",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..models import (
+    EditConflict,
     ImplementationStatus,
     ReportingRound,
     ReviewState,
@@ -25,13 +26,14 @@ from ..models import (
     day_text,
     open_round,
     record_status,
+    remind_round,
     reportable_parties,
     response_rates,
     round_summary,
 )
-from ..models.rounds import remind_round
-from .base import ADMIN_CSS, status_badge
+from .base import ADMIN_CSS, VersionedMixin, status_badge
 from .forms import EvidenceFormSet, RequestProgressForm, evidence_links
+from .widgets import DATES
 
 
 def progress_report_path(round_):
@@ -42,7 +44,7 @@ def progress_report_path(round_):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(VersionedMixin, admin.ModelAdmin):
     list_display = ["name", "reports_as_of", "due_on", "state", "response_rate"]
     list_filter = ["state"]
     search_fields = ["name"]
@@ -57,6 +59,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         "include_region",
     ]
     show_facets = admin.ShowFacets.NEVER
+    formfield_overrides = DATES
 
     class Media:
         css = ADMIN_CSS
@@ -176,12 +179,16 @@ class ReportingRoundAdmin(admin.ModelAdmin):
 
     def close_view(self, request, object_id):
         round_ = self.managed_round(request, object_id)
-        close_round(round_, by=request.user)
-        self.message_user(
-            request,
-            f"“{round_}” closed: its figures and progress report no longer change.",
-            messages.SUCCESS,
-        )
+        try:
+            close_round(round_, by=request.user)
+        except EditConflict as conflict:  # saved by someone else while this request ran
+            self.message_user(request, str(conflict), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"“{round_}” closed: its figures and progress report no longer change.",
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(
             reverse("admin:declarations_reportinground_change", args=[round_.pk])
         )

@@ -34,10 +34,12 @@ from .forms import (
 )
 from .list_filters import EstimatedCountPaginator
 from .status_files import StatusFilesAdmin
+from .widgets import DATES
 
 
 @admin.register(ImplementationStatus)
 class ImplementationStatusAdmin(StatusFilesAdmin, VersionedAdmin):
+    formfield_overrides = DATES
     list_display = [
         "instrument_short",
         "party_name",

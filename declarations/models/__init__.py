@@ -86,6 +86,10 @@ from .reviews import (
     review_status,
     submit_status,
 )
+from .round_reminders import (
+    remind_round,
+    reminder_due,
+)
 from .rounds import (
     ReportingRound,
     RequestState,
@@ -171,6 +175,8 @@ __all__ = [
     "open_round",
     "reporting_parties",
     "response_rates",
+    "remind_round",
+    "reminder_due",
     "round_summary",
     "Rollup",
     "SentReminder",

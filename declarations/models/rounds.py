@@ -14,6 +14,7 @@ from .declarations import Declaration
 from .instruments import Instrument
 from .parties import Party
 from .statuses import REGION_LABEL, ImplementationStatus, can_review
+from .versioning import save_versioned
 
 
 class RoundState(models.TextChoices):
@@ -89,6 +90,7 @@ class ReportingRound(models.Model):
         related_name="+",
         editable=False,
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-due_on", "-pk"]
@@ -328,8 +330,10 @@ def close_round(round_, *, by):
     round_.state = RoundState.CLOSED
     round_.closed_at = timezone.now()
     round_.closed_by = by
-    round_.save(update_fields=["state", "closed_at", "closed_by"])
-    return round_
+    # A round page opened before the closing is then refused, like any stale page.
+    return save_versioned(
+        round_, version=round_.version, update_fields=["state", "closed_at", "closed_by"]
+    )
 
 
 def response_rates(round_, by):
@@ -365,57 +369,3 @@ def open_requests_summary(user):
     """(count, earliest due date) of what `user` owes, for the admin home."""
     owed = RoundRequest.objects.owed_by(user).aggregate(n=Count("pk"), due=Min("round__due_on"))
     return owed["n"], owed["due"]
-
-
-def reminder_due(round_, today):
-    """Whether `today` is one of the days reminders go out for `round_`: the days before
-    its due date (positive) and after it (negative) in TRACKER_ROUND_REMINDER_DAYS."""
-    return round_.is_open and (round_.due_on - today).days in settings.TRACKER_ROUND_REMINDER_DAYS
-
-
-def remind_round(round_, *, today, base_url=""):
-    """Email the editors of each party with open requests in `round_` the list of what
-    they still owe, with a link to each request's form. Returns the number of mails sent.
-
-    The send_reminders command calls it for each round whose reminder day `today` is
-    (`reminder_due`); the round page's "Send reminders" calls it at once."""
-    from django.core.mail import EmailMessage, mailers
-    from django.urls import reverse
-
-    owed = list(
-        round_.requests.unanswered()
-        .filter(party__isnull=False)
-        .select_related("instrument", "party")
-        .order_by("party__name", "instrument__name")
-    )
-    by_party = {}
-    for request in owed:
-        by_party.setdefault(request.party, []).append(request)
-    base_url = base_url.rstrip("/")
-    if round_.due_on >= today:
-        when = f"due on {day_text(round_.due_on)}"
-    else:
-        when = f"overdue since {day_text(round_.due_on)}"
-    messages = []
-    for party, requests in by_party.items():
-        editors = party.editors.filter(is_active=True).exclude(email="").order_by("username")
-        lines = [
-            f"{party.name} has {len(requests)} open request{'s' if len(requests) != 1 else ''} "
-            f"in “{round_.name}”, {when}:",
-            "",
-        ]
-        for request in requests:
-            link = base_url + reverse("admin:declarations_reportinground_record", args=[request.pk])
-            lines.append(f"- {request.instrument}\n    {link}")
-        lines += ["", f"The round reports progress as of {day_text(round_.reports_as_of)}."]
-        for editor in editors:
-            messages.append(
-                EmailMessage(
-                    subject=f"[Declaration tracker] {round_.name}: {len(requests)} open "
-                    f"request{'s' if len(requests) != 1 else ''} for {party.name}, {when}",
-                    body=f"Dear {editor.get_full_name() or editor.get_username()},\n\n"
-                    + "\n".join(lines),
-                    to=[editor.email],
-                )
-            )
-    return mailers.default.send_messages(messages) if messages else 0

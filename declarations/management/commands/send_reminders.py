@@ -14,8 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from declarations.jobs import start_job
-from declarations.models import JobKind, Party, ReportingRound
-from declarations.models.rounds import remind_round, reminder_due
+from declarations.models import JobKind, Party, ReportingRound, remind_round, reminder_due
 from declarations.reminders import send_reminders, send_reminders_job
 from tracker.progress import Progress
 
