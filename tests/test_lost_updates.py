@@ -36,6 +36,7 @@ from declarations.models import (
     Reference,
     Relation,
     ReportingRound,
+    Series,
     Theme,
     record_status,
     save_versioned,
@@ -75,6 +76,9 @@ def world(malaysia_editor, malaysia, consumer):
         theme=Theme.objects.get(slug="cyber-security"),
         token=ApiToken.issue(user=consumer, name="Dashboard")[0],
         round=make_round(declaration),
+        series=Series.objects.create(
+            slug="aumx", name="ASEAN-U.S. Maritime Exercise", acronym="AUMX", kind=Kind.EXERCISE
+        ),
     )
 
 
@@ -134,6 +138,8 @@ RACES = [
     Race("reporting round", "round", "name",
          lambda w: ReportingRound.objects.get(pk=w.round.pk).name,
          "Report to the 20th ADMM (theirs)", "Report to the 20th ADMM (mine)", ReportingRound),
+    Race("series", "series", "name", lambda w: Series.objects.get(pk=w.series.pk).name,
+         "Maritime Exercise (theirs)", "Maritime Exercise (mine)", Series),
     # Inline rows.
     Race("declaration's clauses", "declaration", "clauses-0-text",
          lambda w: Clause.objects.get(pk=w.clause.pk).text,

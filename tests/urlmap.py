@@ -244,6 +244,8 @@ class World:
             kwargs = {"code": self.malaysia.code}
         elif key == "api:status-detail":
             kwargs = {"pk": self.published.pk}
+        elif key == "api:status-evidence":  # a draft's file: the API serves published ones only
+            kwargs = {"pk": self.phl_draft.pk, "evidence_id": self.evidence_file.pk}
         elif key.startswith("job_"):
             kwargs = {"pk": self.job.pk}
         elif key == "api:clause-detail":

@@ -23,7 +23,6 @@ from ..models import (
 )
 from .base import (
     ADMIN_CSS,
-    ReadOnlyHistoryAdmin,
     VersionedAdmin,
     VersionedInlineMixin,
     progress_bar,
@@ -363,9 +362,12 @@ class EditionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # an edition is changed on its own page
+
 
 @admin.register(Series)
-class SeriesAdmin(ReadOnlyHistoryAdmin):
+class SeriesAdmin(VersionedAdmin):
     """A recurring exercise, conference or protocol; its editions are instruments."""
 
     list_display = ["name", "acronym", "kind", "edition_count"]

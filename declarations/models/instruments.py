@@ -271,6 +271,7 @@ class Series(models.Model):
     acronym = models.CharField(max_length=20, blank=True, validators=[validate_storable_text])
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

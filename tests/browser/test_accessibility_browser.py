@@ -189,7 +189,7 @@ def test_the_import_previews_pass_wcag_21_aa(audited, live_server, sample, edito
         writer.writerow([acdn.slug, "PHL", "in_progress", "40", "2026-11-01", "Imported"])
     audited.goto("/admin/declarations/implementationstatus/import/")
     audited.set_input_files("#id_file", str(statuses))
-    audited.get_by_role("button", name="Preview").click()
+    audited.get_by_role("button", name="Check the file").click()
     audited.wait_for_selector("table.import-preview")
     assert violations(audited, live_server) == []
 
