@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from declarations.intake import status_import
+from declarations.intake import spreadsheets, status_import
 from declarations.intake.status_import import COLUMNS, StatusRowForm, validate
 from declarations.intake.status_rows import RowReader
 from declarations.models import Party, RecordingRules, ReviewState, Status, build_entry
@@ -189,3 +189,14 @@ def test_a_short_row_and_a_row_with_a_stray_cell_are_read_like_any_other(editor,
     preview = validate([list(COLUMNS), short, long], user=editor)
     assert preview.ok and [r.fields["note"] for r in preview.rows] == ["", "Imported"]
     assert preview.rows[0].fields["as_of"] == datetime.date.fromisoformat(short[5])
+
+
+def test_a_csv_file_is_read_again_each_time_its_rows_are_gone_through():
+    data = '\ufeffinstrument,party\r\nacdn, MYS \r\n\r\n\'=1+1,"two\nlines"\n'.encode()
+    table = spreadsheets.read_csv(data)
+    rows = [["instrument", "party"], ["acdn", "MYS"], [], ["=1+1", "two\nlines"]]
+    assert list(table) == rows and list(table) == rows  # each pass parses the bytes
+    assert len(table) == 4
+    assert (table[0], table[-1], table[1:3]) == (rows[0], rows[3], rows[1:3])
+    with pytest.raises(IndexError):
+        table[4]

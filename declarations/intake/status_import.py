@@ -274,7 +274,7 @@ def is_blank(cells):
 def read_rows(table):
     """The checked header, and each non-blank row as (row number, its cells), read from
     the table as they are asked for: a file's rows are never copied whole."""
-    names = read_header(table[0])
+    names = read_header(next(iter(table)))
     rows = (
         (number, cells)
         for number, cells in enumerate(islice(table, 1, None), start=2)
