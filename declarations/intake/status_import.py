@@ -325,13 +325,16 @@ class RowCheck:
     def __init__(self, table, *, user, state):
         self.table, self.state = table, state
         self.names, rows = read_rows(table)
-        self.count = sum(1 for _ in rows)
+        # One pass for the number of rows and their slugs (a CSV file is parsed per pass).
+        column, slugs, self.count = self.names.index("instrument"), set(), 0
+        for _, cells in rows:
+            self.count += 1
+            if len(cells) > column:
+                slugs.add(cells[column].strip())
         if not self.count:
             raise ImportProblem("The file has a header but no rows.")
         # Only slugs the database can hold are looked up (PostgreSQL refuses a NUL even in
         # a query); any other cell is refused by its row's form.
-        column = self.names.index("instrument")
-        slugs = {cells[column].strip() for cells in islice(table, 1, None) if len(cells) > column}
         instruments = Instrument.objects.in_bulk(
             {slug for slug in slugs if slug and not unstorable_in(slug)}, field_name="slug"
         )
