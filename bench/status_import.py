@@ -23,8 +23,9 @@ from pathlib import Path
 from .background import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "bench_status_import"
-CSV = ROOT / "var" / "bench-status-import.csv"
+# BENCH_STATUS_IMPORT_DB names another database, for runs side by side.
+NAME = os.environ.get("BENCH_STATUS_IMPORT_DB", "bench_status_import")
+CSV = ROOT / "var" / f"{NAME.replace('_', '-')}.csv"
 
 
 def log(message):

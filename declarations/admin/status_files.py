@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ..intake import status_import, status_jobs
+from ..intake import status_import, status_jobs, status_rows
 from ..jobs import retry_job
 from ..models import NEW_ENTRY_STATES, Job, JobKind
 from ..reports.exports import Column, Table, csv_response, xlsx_response
@@ -27,7 +27,7 @@ IMPORT_JOB_TEMPLATE = "admin/declarations/implementationstatus/import_job.html"
 def export_table(entries):
     """The entries under the import's columns, one row each, read in chunks."""
     rows = (
-        status_import.export_row(entry)
+        status_rows.export_row(entry)
         for entry in entries.select_related("instrument", "party").with_evidence().iterator(2000)
     )
     columns = [

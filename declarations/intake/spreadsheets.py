@@ -11,6 +11,8 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Sequence
+from itertools import islice
 
 from ..tabular import FORMULA_PREFIXES
 
@@ -33,8 +35,9 @@ def restore(value):
 
 def read_table(upload, *, max_bytes, max_rows=None):
     """The file's cells as lists of strings, header first, at most `max_rows` rows under
-    it when given. `upload` is a Django UploadedFile (or anything with .name, .size and
-    .read())."""
+    it when given: a sequence of rows, which for a CSV file are read as they are gone
+    through (`CsvTable`). `upload` is a Django UploadedFile (or anything with .name, .size
+    and .read())."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise ImportProblem(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
@@ -55,18 +58,47 @@ def read_table(upload, *, max_bytes, max_rows=None):
     return table
 
 
+class CsvTable(Sequence):
+    """A CSV file's rows as lists of strings, parsed again from the file's bytes each time
+    they are gone through, so that its table of strings (about ten bytes of Python per
+    byte of CSV) is never held whole. Indexing parses up to the row asked for."""
+
+    def __init__(self, data):
+        self.data = data
+        try:
+            self.count = sum(1 for _ in self.records())
+        except csv.Error as error:
+            raise ImportProblem(f"The CSV file cannot be read: {error}.") from None
+
+    def records(self):
+        text = io.TextIOWrapper(io.BytesIO(self.data), encoding="utf-8-sig", newline="")
+        return csv.reader(text)
+
+    def __iter__(self):
+        for row in self.records():
+            yield [restore(cell.strip()) for cell in row]
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+
 def read_csv(data):
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")  # the whole file is text, before any row is read
     except UnicodeDecodeError as error:
         raise ImportProblem(
             f"The CSV file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8."
         ) from None
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise ImportProblem(f"The CSV file cannot be read: {error}.") from None
-    return [[restore(cell.strip()) for cell in row] for row in rows]
+    return CsvTable(data)
 
 
 def check_archive(data):

@@ -1,12 +1,14 @@
 """Bulk status import from CSV or XLSX: read -> check (the preview) -> apply.
 
-The columns (`COLUMNS`) are those the status list's Export writes (`export_row`), so an
-exported file can be edited and imported back. Row numbers in messages are the ones a
-spreadsheet shows: the header is row 1, the first data row is row 2.
+The columns (`COLUMNS`) are those the status list's Export writes (`status_rows.export_row`),
+so an exported file can be edited and imported back. Row numbers in messages are the ones
+a spreadsheet shows: the header is row 1, the first data row is row 2.
 
-Each row is read by a form (`StatusRowForm`): text to an instrument, a party, a status, a
-number, a date and evidence links, each refusal named by column. Whether the user may
-record that row, and in which state, is the write path's to say (`prepare_entry`, the
+Each row is read by the rules of a form (`StatusRowForm`): text to an instrument, a
+party, a status, a number, a date and evidence links, each refusal named by column. The
+rules are applied by converters built once per file (`status_rows.RowReader`); a row they
+do not accept goes through the form itself, which names every problem. Whether the user
+may record that row, and in which state, is the write path's to say (`check_entry`, the
 checks of `record_status`), and it says so on the preview already: `validate` runs every
 row through it and writes nothing, so the preview finds every problem of every row.
 `apply` checks each row again (the database may have changed since the preview) and
@@ -15,8 +17,9 @@ transaction: all rows or none.
 
 A file of any number of rows is checked without a query per row: its instruments and
 parties are read in one query each, and who may report for what once per file
-(`RecordingRules`). Large files are checked and written by a worker
-(`status_jobs`); these functions report their progress to it.
+(`RecordingRules`). Only the rows the preview shows and the batch being written become
+model instances. Large files are checked and written by a worker (`status_jobs`); these
+functions report their progress to it.
 
 Files are read by `spreadsheets.read_table`: cell text is data, never a formula (a cell
 reading "=SUM(A1:A9)" is kept as that text, and then fails validation or lands in the note
@@ -25,26 +28,33 @@ as typed), and a zip bomb is refused before anything is inflated.
 
 import datetime
 from dataclasses import dataclass
+from itertools import islice
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from ..models import (
-    EvidenceKind,
     Instrument,
     Party,
     RecordingRules,
     ReviewState,
     Status,
-    prepare_entry,
+    build_entry,
+    check_entry,
     record_statuses,
     reporting_scope,
 )
 from ..text import unstorable_in, validate_storable_text
 from .spreadsheets import ImportProblem
 from .spreadsheets import read_table as read_spreadsheet
+from .status_rows import (
+    MAX_URL_LENGTH,
+    STATUS_VALUES,
+    RowReader,
+    evidence_items,
+    url_is_valid,
+)
 
 # The status export writes these columns in this order; the import reads them by name.
 COLUMNS = (
@@ -59,7 +69,6 @@ COLUMNS = (
     "evidence_title",  # their titles, separated by " | ", in the same order
 )
 REQUIRED_COLUMNS = ("instrument", "party", "status", "as_of")
-EVIDENCE_TITLE_SEPARATOR = " | "
 
 # A CSV of 100,000 rows with a note and a link each is about 15 MB. There is no limit on
 # the number of rows: a worker checks and writes them (status_jobs).
@@ -68,34 +77,6 @@ MAX_FILE_BYTES = 40_000_000
 BATCH_ROWS = 1000
 # Rows the preview shows; every row is checked.
 SAMPLE_ROWS = 100
-# Status.values builds its list on every use; a file asks once per row.
-STATUS_VALUES = frozenset(Status.values)
-
-
-def format_evidence(items):
-    """The `evidence_url` and `evidence_title` cells for evidence dicts (title, url)."""
-    items = list(items)
-    return (
-        "\n".join(item["url"] for item in items),
-        EVIDENCE_TITLE_SEPARATOR.join(item["title"] for item in items),
-    )
-
-
-def export_row(entry):
-    """An entry's cells in `COLUMNS` order, as the import reads them back. The entry
-    should be read with `with_evidence()` and its instrument and party."""
-    urls, titles = format_evidence(entry.evidence_items)
-    return [
-        entry.instrument.slug,
-        entry.instrument.name,
-        entry.party.code if entry.party_id else "",
-        entry.status,
-        entry.progress,
-        entry.as_of,
-        entry.note,
-        urls,
-        titles,
-    ]
 
 
 @dataclass(frozen=True)
@@ -121,7 +102,7 @@ class ImportRow:
 
     row: int
     fields: dict
-    prepared: tuple = None
+    prepared: tuple = None  # (entry, evidence links), once built (`RowCheck.build`)
 
     @property
     def evidence(self):
@@ -190,13 +171,13 @@ def read_header(header):
 
 # One row --------------------------------------------------------------------------------
 
-url_is_valid = URLValidator(schemes=["http", "https"])
-
 
 class StatusRowForm(forms.Form):
-    """One data row, cells as text. `instruments` (slug -> Instrument) and `parties`
-    (upper-case code -> Party) are looked up once per file, not once per row. Which party
-    the user may report for is not checked here: `record_status` decides."""
+    """One data row, cells as text: the rules of a row, and the words of each refusal.
+    `instruments` (slug -> Instrument) and `parties` (upper-case code -> Party) are looked
+    up once per file, not once per row. Which party the user may report for is not
+    checked here: `record_status` decides. Rows that pass are read faster by
+    `status_rows.RowReader`, which applies these same rules; the form reads the others."""
 
     instrument = forms.CharField(required=False, validators=[validate_storable_text])
     party = forms.CharField(required=False, validators=[validate_storable_text])
@@ -269,41 +250,37 @@ class StatusRowForm(forms.Form):
             except ValidationError:
                 problems.append(f"“{url[:80]}” is not a web address (http or https).")
                 continue
-            if len(url) > 500:
-                problems.append("a web address is longer than 500 characters.")
+            if len(url) > MAX_URL_LENGTH:
+                problems.append(f"a web address is longer than {MAX_URL_LENGTH} characters.")
         if problems:
             raise ValidationError(problems)
         return urls
 
-    def evidence(self):
-        """The links as `record_status` takes them; a missing title is the address."""
-        titles = [t.strip() for t in self.cleaned_data["evidence_title"].split("|")]
-        titles += [""] * len(self.cleaned_data["evidence_url"])
-        return [
-            {"title": (title or url)[:200], "url": url, "kind": EvidenceKind.OTHER}
-            for url, title in zip(self.cleaned_data["evidence_url"], titles, strict=False)
-        ]
-
-    def import_row(self, number):
-        fields = {name: self.cleaned_data[name] for name in ENTRY_COLUMNS}
-        return ImportRow(row=number, fields={**fields, "evidence": self.evidence()})
+    def entry_fields(self):
+        """`record_status`'s fields from the cleaned row, the evidence included."""
+        evidence = evidence_items(
+            self.cleaned_data["evidence_url"], self.cleaned_data["evidence_title"]
+        )
+        return {**{name: self.cleaned_data[name] for name in ENTRY_COLUMNS}, "evidence": evidence}
 
 
 # Checking and applying --------------------------------------------------------------
 
 
+def is_blank(cells):
+    return not any(cell.strip() for cell in cells)  # a blank line is not a row
+
+
 def read_rows(table):
-    """The checked header, and each non-blank row as (row number, {column: text})."""
-    names = read_header(table[0])
-    records = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line is not a row
-        padded = [*cells, *[""] * (len(names) - len(cells))]
-        records.append((number, dict(zip(names, padded, strict=False))))
-    if not records:
-        raise ImportProblem("The file has a header but no rows.")
-    return records
+    """The checked header, and each non-blank row as (row number, its cells), read from
+    the table as they are asked for: a file's rows are never copied whole."""
+    names = read_header(next(iter(table)))
+    rows = (
+        (number, cells)
+        for number, cells in enumerate(islice(table, 1, None), start=2)
+        if not is_blank(cells)
+    )
+    return names, rows
 
 
 # Model fields (and evidence fields) named by record_status's errors, as file columns.
@@ -346,26 +323,46 @@ class RowCheck:
     the user's reporting scope (one)."""
 
     def __init__(self, table, *, user, state):
-        self.records = read_rows(table)
-        self.state = state
+        self.table, self.state = table, state
+        self.names, rows = read_rows(table)
+        # One pass for the number of rows and their slugs (a CSV file is parsed per pass).
+        column, slugs, self.count = self.names.index("instrument"), set(), 0
+        for _, cells in rows:
+            self.count += 1
+            if len(cells) > column:
+                slugs.add(cells[column].strip())
+        if not self.count:
+            raise ImportProblem("The file has a header but no rows.")
         # Only slugs the database can hold are looked up (PostgreSQL refuses a NUL even in
         # a query); any other cell is refused by its row's form.
-        slugs = {record.get("instrument", "") for _, record in self.records}
         instruments = Instrument.objects.in_bulk(
-            {slug for slug in slugs if not unstorable_in(slug)}, field_name="slug"
+            {slug for slug in slugs if slug and not unstorable_in(slug)}, field_name="slug"
         )
         parties = {party.code.upper(): party for party in Party.objects.all()}
+        self.reader = RowReader(self.names, instruments=instruments, parties=parties)
         self.form = StatusRowForm(None, instruments=instruments, parties=parties)
         self.rules = RecordingRules(user)
         self.refusals = Refusals(self.rules)
 
     def __len__(self):
-        return len(self.records)
+        return self.count
+
+    def fields(self, cells):
+        """The row's `record_status` fields, or None when the form refuses the row."""
+        fields = self.reader.read(cells)
+        if fields is not None:
+            return fields
+        padded = [*cells, *[""] * (len(self.names) - len(cells))]
+        if not self.form.read(dict(zip(self.names, padded, strict=False))):
+            return None
+        return self.form.entry_fields()  # a row the reader could not vouch for, but the form did
 
     def rows(self):
-        """Each row as (ImportRow, []) when it passes, or (None, its RowErrors)."""
-        for number, record in self.records:
-            if not self.form.read(record):
+        """Each row as (ImportRow, []) when it passes, or (None, its RowErrors). The rows
+        are not built into entries (`build`)."""
+        for number, cells in read_rows(self.table)[1]:
+            fields = self.fields(cells)
+            if fields is None:
                 yield (
                     None,
                     [
@@ -375,15 +372,18 @@ class RowCheck:
                     ],
                 )
                 continue
-            row = self.form.import_row(number)
+            row = ImportRow(row=number, fields=fields)
             try:
-                row.prepared = prepare_entry(
-                    self.rules, **row.fields, state=self.state, relations_checked=True
-                )
+                check_entry(self.rules, **fields, state=self.state)
             except (ValidationError, PermissionDenied) as error:
                 yield None, self.refusals.of(row, error)
             else:
                 yield row, []
+
+    def build(self, row):
+        """The row's unsaved entry and evidence links, kept on the row."""
+        row.prepared = build_entry(self.rules, **row.fields, state=self.state)
+        return row.prepared
 
 
 def _no_progress(done, total=None):
@@ -405,6 +405,7 @@ def validate(table, *, user, state=ReviewState.DRAFT, progress=_no_progress):
     for done, (row, problems) in enumerate(check.rows(), start=1):
         errors += problems
         if row is not None and len(rows) < SAMPLE_ROWS:
+            check.build(row)
             rows.append(row)
         if done % BATCH_ROWS == 0:
             progress(done)
@@ -440,10 +441,11 @@ def apply(table, *, user, state=ReviewState.DRAFT, progress=_no_progress):
         for done, (row, problems) in enumerate(check.rows(), start=1):
             errors += problems
             if not errors:
-                batch.append(row.prepared)
+                batch.append(row)
             if len(batch) == BATCH_ROWS or done == total:
                 if not errors:
-                    written += len(record_statuses(batch, by=user, batch_size=BATCH_ROWS))
+                    prepared = [check.build(row) for row in batch]
+                    written += len(record_statuses(prepared, by=user, batch_size=BATCH_ROWS))
                 batch = []
             if done % BATCH_ROWS == 0:
                 progress(done)

@@ -70,8 +70,9 @@ from .parties import (
     Theme,
 )
 from .recording import (
-    ENTRY_RELATIONS,
     RecordingRules,
+    build_entry,
+    check_entry,
     prepare_entry,
     record_status,
     record_statuses,
@@ -206,7 +207,8 @@ __all__ = [
     "record_statuses",
     "prepare_entry",
     "RecordingRules",
-    "ENTRY_RELATIONS",
+    "build_entry",
+    "check_entry",
     "region_first",
     "reportable_parties",
     "reporting_scope",

@@ -5,11 +5,11 @@ writes the same rows in bulk."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from tracker import audit
 from tracker.audit import describe
 
+from . import bulk
 from .base import ReviewState
 from .evidence import Evidence
 from .statuses import (
@@ -23,13 +23,14 @@ from .statuses import (
 
 class RecordingRules:
     """What `record_status` asks about its recorder, asked once per recorder: whether they
-    review (and so may publish and report for the region) and which parties they report
-    for (`reportable_parties`, one query when first needed). A bulk import asks it of every
-    row of a file without a query per row."""
+    review (and so may publish and report for the region), which parties they report for
+    (`reportable_parties`, one query when first needed) and today's date, which bounds
+    `as_of`. A bulk import asks it of every row of a file without a query per row."""
 
     def __init__(self, by):
         self.by = by
         self.reviewer = can_review(by)
+        self.today = timezone.localdate()
         self._party_ids = None
 
     def may_report_for(self, party):
@@ -41,12 +42,29 @@ class RecordingRules:
         return party.pk in self._party_ids
 
 
-# The relations `prepare_entry` leaves unchecked when its caller read them from the
-# database itself (a bulk import resolves a file's instruments and parties in one query).
-ENTRY_RELATIONS = ["instrument", "party", "recorded_by", "reviewed_by", "request"]
+def check_entry(
+    rules, *, instrument, party, as_of, state=ReviewState.DRAFT, request=None, **values
+):
+    """`record_status`'s rules for a new entry by `rules.by`, but for its fields' values
+    (`values`, which `build_entry` takes and field validation checks): the state it may
+    start in, whom it may report for, whether it may publish, how late `as_of` may be, and
+    a round request's terms. Raises ValidationError or PermissionDenied; makes no query
+    per entry (`RecordingRules`)."""
+    by = rules.by
+    state = ReviewState(state)
+    if state not in NEW_ENTRY_STATES:
+        raise ValidationError(f"A new entry cannot be {state.label.lower()}.")
+    if not rules.may_report_for(party):
+        who = party.name if party else "the region as a whole"
+        raise PermissionDenied(f"{by.get_username()} may not record status for {who}.")
+    if state == ReviewState.PUBLISHED and not rules.reviewer:
+        raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
+    check_as_of(as_of, rules.today)
+    if request is not None:
+        request.check_entry(instrument=instrument, party=party, as_of=as_of)
 
 
-def prepare_entry(
+def build_entry(
     rules,
     *,
     instrument,
@@ -58,27 +76,10 @@ def prepare_entry(
     evidence=(),
     state=ReviewState.DRAFT,
     request=None,
-    relations_checked=False,
 ):
-    """`record_status`'s checks of one new entry, by `rules.by`: the unsaved entry and its
-    unsaved evidence, or the ValidationError or PermissionDenied that refuses them.
-
-    `relations_checked` skips the query per foreign key that field validation makes: for
-    callers whose instrument and party came from the database (the foreign keys hold them
-    to it when the rows are written)."""
-    by = rules.by
-    state = ReviewState(state)
-    if state not in NEW_ENTRY_STATES:
-        raise ValidationError(f"A new entry cannot be {state.label.lower()}.")
-    if not rules.may_report_for(party):
-        who = party.name if party else "the region as a whole"
-        raise PermissionDenied(f"{by.get_username()} may not record status for {who}.")
-    publish = state == ReviewState.PUBLISHED
-    if publish and not rules.reviewer:
-        raise PermissionDenied(f"{by.get_username()} may not publish status entries.")
-    check_as_of(as_of)
-    if request is not None:
-        request.check_entry(instrument=instrument, party=party, as_of=as_of)
+    """The unsaved entry and evidence links `record_status` writes for these fields,
+    unchecked: `check_entry` and field validation (`prepare_entry`) say whether it may."""
+    by, state = rules.by, ReviewState(state)
     entry = ImplementationStatus(
         instrument=instrument,
         party=party,
@@ -90,25 +91,31 @@ def prepare_entry(
         request=request,
     )
     entry.review_state = state
-    if publish:
+    if state == ReviewState.PUBLISHED:
         entry.published_at = timezone.now()
         entry.reviewed_by = by
     # The history names the recorder, whether the entry comes from a page, the API (whose
     # token user the history middleware does not see) or a worker.
     entry._history_user = by
+    return entry, [Evidence(status=entry, **item) for item in evidence]
+
+
+def prepare_entry(rules, **fields):
+    """`record_status`'s checks of one new entry, by `rules.by`: the unsaved entry and its
+    unsaved evidence, or the ValidationError or PermissionDenied that refuses them. Takes
+    `build_entry`'s fields; checks `check_entry`'s rules, then every field's validation.
+
+    The status import reads its cells with these same field rules, built once per file
+    (`status_rows`), so it calls `check_entry` and `build_entry` without this per-row
+    validation; tests/test_status_rows.py holds the rows it accepts to it."""
+    check_entry(rules, **fields)
+    entry, links = build_entry(rules, **fields)
     # The database enforces the CHECK constraints; validating them here would cost a query
-    # each, per entry, which bulk imports feel. Field validation still names bad values.
-    entry.full_clean(
-        exclude=ENTRY_RELATIONS if relations_checked else None,
-        validate_unique=not relations_checked,
-        validate_constraints=False,
-    )
-    links = []
-    for item in evidence:
-        link = Evidence(status=entry, **item)
+    # each, per entry. Field validation names bad values.
+    entry.full_clean(validate_constraints=False)
+    for link in links:
         # Evidence.clean checks its one constraint (a link or a file) without a query.
         link.full_clean(exclude=["status"], validate_constraints=False)
-        links.append(link)
     return entry, links
 
 
@@ -146,18 +153,17 @@ def record_statuses(prepared, *, by, batch_size=1000):
     """Write entries that `prepare_entry` built and checked for `by`, with what
     `record_status` writes for each: the entry, its history row (naming `by`), its
     evidence, and once the transaction commits the audit line of a published entry. A few
-    INSERTs per batch instead of several statements per entry. `prepared` is a list of
-    (entry, evidence links); returns the entries, saved. All or nothing."""
+    INSERTs per batch instead of several statements per entry (on PostgreSQL a COPY of
+    each: `bulk`). `prepared` is a list of (entry, evidence links); returns the entries,
+    saved. All or nothing."""
     entries = [entry for entry, _ in prepared]
     with transaction.atomic():
-        bulk_create_with_history(
-            entries, ImplementationStatus, batch_size=batch_size, default_user=by
-        )
+        bulk.create_with_history(entries, ImplementationStatus, by=by, batch_size=batch_size)
         links = []
         for entry, entry_links in prepared:
             for link in entry_links:
                 link.status = entry
                 links.append(link)
-        Evidence.objects.bulk_create(links, batch_size=batch_size)
+        bulk.create(links, Evidence, batch_size=batch_size)
         announce_published(entries, by)
     return entries
