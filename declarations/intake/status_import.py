@@ -27,7 +27,6 @@ as typed), and a zip bomb is refused before anything is inflated.
 """
 
 import datetime
-from dataclasses import dataclass
 from itertools import islice
 
 from django import forms
@@ -55,6 +54,7 @@ from .status_rows import (
     evidence_items,
     url_is_valid,
 )
+from .status_values import ENTRY_COLUMNS, ImportRow, Preview, RowError
 
 # The status export writes these columns in this order; the import reads them by name.
 COLUMNS = (
@@ -77,65 +77,6 @@ MAX_FILE_BYTES = 40_000_000
 BATCH_ROWS = 1000
 # Rows the preview shows; every row is checked.
 SAMPLE_ROWS = 100
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        if self.column == "-":
-            return f"Row {self.row:,}: {self.message}"
-        return f"Row {self.row:,}, column {self.column}: {self.message}"
-
-
-# The columns that are `record_status` arguments of the same name.
-ENTRY_COLUMNS = ("instrument", "party", "status", "progress", "as_of", "note")
-
-
-@dataclass
-class ImportRow:
-    """One checked row: `record_status`'s arguments, and what `prepare_entry` built from
-    them: the unsaved entry and its evidence, which the preview shows and `apply` writes."""
-
-    row: int
-    fields: dict
-    prepared: tuple = None  # (entry, evidence links), once built (`RowCheck.build`)
-
-    @property
-    def evidence(self):
-        return self.fields["evidence"]
-
-    @property
-    def entry(self):
-        return self.prepared[0]
-
-    def shown(self):
-        """The row as the preview shows it, in words (kept with a background check)."""
-        entry = self.entry
-        return {
-            "row": self.row,
-            "instrument": str(entry.instrument),
-            "party": entry.party_label,
-            "status": entry.get_status_display(),
-            "progress": entry.progress,
-            "as_of": entry.as_of.isoformat(),
-            "note": entry.note[:120],
-            "evidence": len(self.evidence),
-        }
-
-
-@dataclass
-class Preview:
-    rows: list  # the first SAMPLE_ROWS good rows
-    errors: list  # every problem of every row
-    count: int  # rows in the file
-
-    @property
-    def ok(self):
-        return not self.errors
 
 
 def read_table(upload):
